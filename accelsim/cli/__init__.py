@@ -1,0 +1,1 @@
+"""The `accelsim` command line."""

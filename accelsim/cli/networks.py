@@ -1,0 +1,28 @@
+"""`accelsim networks`: list the built-in networks."""
+
+from __future__ import annotations
+
+import argparse
+
+import pandas as pd
+
+from accelsim.report.output import emit, render
+from accelsim.workload.builtin import BUILTIN_NETWORKS, builtin_network
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("networks", help="list the built-in networks")
+    parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    rows = []
+    for name in BUILTIN_NETWORKS:
+        net = builtin_network(name)
+        shape = net.input_shape
+        rows.append({"network": name, "input": f"{shape.channels}x{shape.height}x{shape.width}",
+                     "layers": len(net), "conv_fc_layers": len(net.compute_layers),
+                     "macs": net.macs})
+    emit(render(pd.DataFrame(rows), args.format), None)
+    return 0

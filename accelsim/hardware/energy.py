@@ -1,0 +1,89 @@
+"""Energy per access at each level of the memory hierarchy, plus clock and control energy."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from accelsim.errors import AccelsimError
+
+TECH_SCALE_45_TO_65 = (65 / 45) * (1 / 0.9) ** 2
+"""Scaling of dynamic energy from 45 nm / 0.9 V to 65 nm / 1 V: (65/45) * (1/0.9)^2."""
+
+
+@dataclass(frozen=True)
+class EnergyTable:
+    """Energy of one access (one word of the accelerator's width) at each level, in pJ.
+
+    `clock_power_w` and `control_fraction` give the clock energy (power x latency) and the other
+    control energy (a fraction Cc of the on-chip total: E_other = Cc / (1 - Cc) * (on-chip + clock)).
+    `analytical_macs_per_s` is the throughput the analytical model assumes for latency.
+    """
+
+    name: str = "eyeriss-16bit"
+    mac_pj: float = (0.05 + 0.9) * TECH_SCALE_45_TO_65
+    rf_pj: float = (0.05 + 0.9) * TECH_SCALE_45_TO_65
+    inter_pe_pj: float = 2 * (0.05 + 0.9) * TECH_SCALE_45_TO_65
+    glb_pj: float = 6 * (0.05 + 0.9) * TECH_SCALE_45_TO_65
+    dram_pj: float = 200 * (0.05 + 0.9) * TECH_SCALE_45_TO_65
+    clock_power_w: float = 0.1063
+    control_fraction: float = 0.15
+    analytical_macs_per_s: float = 23.1e9
+
+    def __post_init__(self) -> None:
+        for field in ("mac_pj", "rf_pj", "inter_pe_pj", "glb_pj", "dram_pj", "clock_power_w"):
+            value = getattr(self, field)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not (
+                    math.isfinite(value) and value >= 0):
+                raise AccelsimError(f"energy table '{self.name}': {field} must be a non-negative "
+                                    f"number, got {value!r}")
+        if not isinstance(self.control_fraction, int | float) or not 0 <= self.control_fraction < 1:
+            raise AccelsimError(f"energy table '{self.name}': control_fraction must be in [0, 1), "
+                                f"got {self.control_fraction!r}")
+        if not isinstance(self.analytical_macs_per_s, int | float) or not self.analytical_macs_per_s > 0:
+            raise AccelsimError(f"energy table '{self.name}': analytical_macs_per_s must be "
+                                f"positive, got {self.analytical_macs_per_s!r}")
+
+    def without_control(self) -> EnergyTable:
+        """The same table with clock and control energy switched off."""
+        from dataclasses import replace
+
+        return replace(self, clock_power_w=0.0, control_fraction=0.0)
+
+    @property
+    def mac_j(self) -> float:
+        return self.mac_pj * 1e-12
+
+    @property
+    def rf_j(self) -> float:
+        return self.rf_pj * 1e-12
+
+    @property
+    def inter_pe_j(self) -> float:
+        return self.inter_pe_pj * 1e-12
+
+    @property
+    def glb_j(self) -> float:
+        return self.glb_pj * 1e-12
+
+    @property
+    def dram_j(self) -> float:
+        return self.dram_pj * 1e-12
+
+
+def eyeriss_energy(bits: int) -> EnergyTable:
+    """The CNNergy energy table for Eyeriss at 16 or 8 bit (65 nm, 1 V).
+
+    16 bit: MAC = adder 0.05 pJ + multiplier 0.9 pJ at 45 nm, scaled; RF, inter-PE, GLB and DRAM
+    cost 1x, 2x, 6x and 200x a MAC. 8 bit: adder halves, multiplier quarters; the storage levels
+    cost half their 16-bit values.
+    """
+    s = TECH_SCALE_45_TO_65
+    mac16 = (0.05 + 0.9) * s
+    if bits == 16:
+        return EnergyTable(name="eyeriss-16bit")
+    if bits == 8:
+        return EnergyTable(name="eyeriss-8bit", mac_pj=(0.05 / 2 + 0.9 / 4) * s, rf_pj=mac16 / 2,
+                           inter_pe_pj=2 * mac16 / 2, glb_pj=6 * mac16 / 2,
+                           dram_pj=200 * mac16 / 2)
+    raise AccelsimError(f"bits must be 8 or 16, got {bits}")

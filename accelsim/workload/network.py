@@ -1,0 +1,204 @@
+"""A network: a DAG of named layers in topological order, with shape checks at every edge."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from accelsim.errors import AccelsimError
+from accelsim.workload.layer import ConcatLayer, ConvLayer, Layer, PoolLayer, TensorShape
+
+INPUT = "input"
+"""Name of the network's input tensor; layers that read the image list it in `inputs`."""
+
+
+@dataclass(frozen=True)
+class Network:
+    """Layers in topological order; each names its producers in `inputs` (`"input"` = the image).
+
+    `input_shape=None` makes a layer list: every layer reads an external input of its own declared
+    shape (SCALE-Sim topologies and per-layer CSV files are such lists). Construction checks that names are unique, that every input exists and comes earlier, and that
+    each layer's declared input shape equals what its producers deliver (concatenations: equal
+    height and width, channels summed).
+    """
+
+    name: str
+    input_shape: TensorShape | None
+    layers: tuple[Layer, ...]
+    input_zero: float = 0.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "layers", tuple(self.layers))
+        if not self.layers:
+            raise AccelsimError(f"network '{self.name}': has no layers")
+        if not 0.0 <= self.input_zero <= 1.0:
+            raise AccelsimError(
+                f"network '{self.name}': input_zero must be in [0, 1], got {self.input_zero}")
+        shapes: dict[str, TensorShape | None] = {INPUT: self.input_shape}
+        for layer in self.layers:
+            if layer.name in shapes:
+                raise AccelsimError(f"network '{self.name}': duplicate layer name '{layer.name}'")
+            if not layer.inputs:
+                raise AccelsimError(f"layer '{layer.name}': inputs is empty")
+            for src in layer.inputs:
+                if src not in shapes:
+                    raise AccelsimError(
+                        f"layer '{layer.name}': input '{src}' is not an earlier layer or 'input'")
+            produced = [shapes[src] for src in layer.inputs]
+            if self.input_shape is None and layer.inputs == (INPUT,):
+                if isinstance(layer, ConcatLayer):
+                    raise AccelsimError(f"layer '{layer.name}': a concatenation cannot read 'input'")
+            elif isinstance(layer, ConcatLayer):
+                self._check_concat(layer, produced)
+            else:
+                if len(produced) != 1:
+                    raise AccelsimError(
+                        f"layer '{layer.name}': a {layer.kind} layer takes exactly one input, "
+                        f"got {len(produced)}")
+                self._check_edge(layer, produced[0])
+            shapes[layer.name] = layer.output_shape
+        object.__setattr__(self, "_shapes", shapes)
+
+    @staticmethod
+    def _check_edge(layer: ConvLayer | PoolLayer, produced: TensorShape) -> None:
+        expected = layer.input_shape
+        for field in ("channels", "height", "width"):
+            got, want = getattr(produced, field), getattr(expected, field)
+            if got != want:
+                raise AccelsimError(
+                    f"layer '{layer.name}': input {field} {want} does not match its input "
+                    f"'{layer.inputs[0]}', which produces {got}")
+
+    @staticmethod
+    def _check_concat(layer: ConcatLayer, produced: list[TensorShape]) -> None:
+        if len(produced) != len(layer.input_channels):
+            raise AccelsimError(
+                f"layer '{layer.name}': lists {len(layer.input_channels)} input channel counts for "
+                f"{len(produced)} inputs")
+        for src, shape, channels in zip(layer.inputs, produced, layer.input_channels, strict=True):
+            if (shape.height, shape.width) != (layer.height, layer.width):
+                raise AccelsimError(
+                    f"layer '{layer.name}': joins tensors of different spatial size ('{src}' is "
+                    f"{shape.height} x {shape.width}, expected {layer.height} x {layer.width})")
+            if shape.channels != channels:
+                raise AccelsimError(
+                    f"layer '{layer.name}': input '{src}' has {shape.channels} channels, "
+                    f"declared {channels}")
+
+    # Queries -----------------------------------------------------------------------------------
+    def __iter__(self) -> Iterator[Layer]:
+        return iter(self.layers)
+
+    def __len__(self) -> int:
+        return len(self.layers)
+
+    def layer(self, name: str) -> Layer:
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise AccelsimError(f"network '{self.name}': no layer named '{name}'")
+
+    def shape_of(self, name: str) -> TensorShape:
+        """Output shape of a layer, or of the image for `"input"`."""
+        try:
+            return self._shapes[name]  # type: ignore[attr-defined]
+        except KeyError:
+            raise AccelsimError(f"network '{self.name}': no layer named '{name}'") from None
+
+    @property
+    def compute_layers(self) -> tuple[ConvLayer, ...]:
+        """The convolution and fully connected layers, in order: the ones that cost MACs."""
+        return tuple(layer for layer in self.layers if isinstance(layer, ConvLayer))
+
+    @property
+    def is_layer_list(self) -> bool:
+        """True when layers are independent (no connectivity between them is known)."""
+        return self.input_shape is None
+
+    def reads_image(self, layer: Layer) -> bool:
+        """True when the layer reads the network input directly (its ifmap is not RLC-coded)."""
+        return INPUT in layer.inputs
+
+    @property
+    def macs(self) -> int:
+        return sum(layer.macs for layer in self.layers)
+
+
+class NetworkBuilder:
+    """Builds a network layer by layer, deriving each input shape from the layer it reads.
+
+    `conv`, `fc`, `pool` and `concat` append a layer reading `inputs` (default: the last layer
+    added) and return its name, so branches are built by passing names explicitly.
+    """
+
+    def __init__(self, name: str, input_shape: TensorShape, input_zero: float = 0.0) -> None:
+        self.name = name
+        self.input_shape = input_shape
+        self.input_zero = input_zero
+        self.layers: list[Layer] = []
+        self._shapes: dict[str, TensorShape] = {INPUT: input_shape}
+        self._last = INPUT
+
+    def _source(self, inputs: str | None) -> tuple[str, TensorShape]:
+        src = self._last if inputs is None else inputs
+        if src not in self._shapes:
+            raise AccelsimError(f"network '{self.name}': no layer named '{src}'")
+        return src, self._shapes[src]
+
+    def _add(self, layer: Layer) -> str:
+        if layer.name in self._shapes:
+            raise AccelsimError(f"network '{self.name}': duplicate layer name '{layer.name}'")
+        self.layers.append(layer)
+        self._shapes[layer.name] = layer.output_shape
+        self._last = layer.name
+        return layer.name
+
+    def conv(self, name: str, filters: int, size: int | tuple[int, int], stride: int = 1,
+             pad: int | tuple[int, int, int, int] = 0, groups: int = 1, inputs: str | None = None,
+             **extra: object) -> str:
+        src, shape = self._source(inputs)
+        r, s = (size, size) if isinstance(size, int) else size
+        padding = (pad,) * 4 if isinstance(pad, int) else tuple(pad)
+        return self._add(ConvLayer(
+            name=name, in_channels=shape.channels, in_height=shape.height, in_width=shape.width,
+            out_channels=filters, filter_height=r, filter_width=s, stride=stride, pad=padding,
+            groups=groups, inputs=(src,), **extra))  # type: ignore[arg-type]
+
+    def fc(self, name: str, outputs: int, inputs: str | None = None, **extra: object) -> str:
+        src, shape = self._source(inputs)
+        return self._add(ConvLayer(
+            name=name, in_channels=shape.channels, in_height=shape.height, in_width=shape.width,
+            out_channels=outputs, filter_height=shape.height, filter_width=shape.width, kind="fc",
+            inputs=(src,), **extra))  # type: ignore[arg-type]
+
+    def pool(self, name: str, size: int, stride: int, mode: str = "max",
+             pad: int | tuple[int, int, int, int] = 0, ceil_mode: bool = False,
+             inputs: str | None = None, **extra: object) -> str:
+        src, shape = self._source(inputs)
+        padding = (pad,) * 4 if isinstance(pad, int) else tuple(pad)
+        return self._add(PoolLayer(
+            name=name, in_channels=shape.channels, in_height=shape.height, in_width=shape.width,
+            size=size, stride=stride, mode=mode, pad=padding, ceil_mode=ceil_mode,  # type: ignore[arg-type]
+            inputs=(src,), **extra))  # type: ignore[arg-type]
+
+    def global_pool(self, name: str, mode: str = "avg", inputs: str | None = None,
+                    **extra: object) -> str:
+        _, shape = self._source(inputs)
+        if shape.height != shape.width:
+            raise AccelsimError(f"layer '{name}': global pooling needs a square input")
+        return self.pool(name, shape.height, 1, mode=mode, inputs=inputs, **extra)
+
+    def concat(self, name: str, inputs: list[str], **extra: object) -> str:
+        shapes = [self._source(src)[1] for src in inputs]
+        first = shapes[0]
+        for src, shape in zip(inputs, shapes, strict=True):
+            if (shape.height, shape.width) != (first.height, first.width):
+                raise AccelsimError(
+                    f"layer '{name}': joins tensors of different spatial size ('{src}' is "
+                    f"{shape.height} x {shape.width}, '{inputs[0]}' is {first.height} x {first.width})")
+        return self._add(ConcatLayer(
+            name=name, input_channels=tuple(s.channels for s in shapes), height=first.height,
+            width=first.width, inputs=tuple(inputs), **extra))  # type: ignore[arg-type]
+
+    def build(self) -> Network:
+        return Network(self.name, self.input_shape, tuple(self.layers), self.input_zero)
