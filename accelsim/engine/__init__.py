@@ -1,0 +1,1 @@
+"""Simulation engines: count accesses and cycles of a mapped layer (numba kernels take arrays)."""

@@ -1,0 +1,1 @@
+"""Dataflows: how a layer is mapped onto a PE array (row-stationary; systolic OS/WS/IS)."""
