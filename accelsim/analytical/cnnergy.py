@@ -1,0 +1,353 @@
+"""CNNergy: the analytical energy model of NeuPart (Manasi, Snigdha, Sapatnekar, IEEE TVLSI 2020).
+
+Reproduces the authors' public MATLAB implementation (`manasiumn37/CNNergy`,
+`src/Analytical_Model.m`) to floating-point rounding: the same schedule rules, the same deliberately
+unrounded quantities (x_if, y_comp, filters per set, pass counts are ratios), the same energy terms.
+`docs/cnnergy.md` restates the model step by step.
+
+Generalisations beyond the reference, which only takes square layers on Eyeriss: the array size,
+scratchpad sizes and GLB size come from the `Accelerator`; non-square layers use the filter height R
+for PE-set rows and vertical overlap and the filter width S for scratchpad capacity (a PE holds filter
+rows), the ofmap width F for x and the height E for y. For square layers on Eyeriss these are exactly
+the reference's formulas. The reference's 1x1 heuristic (72 channels per pass; 18 and 36 filters) is
+kept as it is. Grouped layers are modelled as the reference models AlexNet: C = channels per group.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+
+import pandas as pd
+
+from accelsim.energy.record import BREAKDOWN_COLUMNS, AccessCounts, EnergyBreakdown, energy_from_counts
+from accelsim.errors import AccelsimError
+from accelsim.hardware.accelerator import Accelerator
+from accelsim.hardware.config import AcceleratorConfig
+from accelsim.workload.layer import ConvLayer
+from accelsim.workload.network import Network
+
+RULE3_CHANNELS_PER_PASS = 72
+"""The reference's fixed channels per pass for 1x1 layers (its energy-reducing heuristic)."""
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The schedule CNNergy chose for a layer. Counts that the reference leaves unrounded are floats."""
+
+    sets_per_pass: int
+    ch_per_set: int
+    ch_per_pass: int
+    df_per_set: float
+    df_per_pass: float
+    all_channels_in_pass: bool
+    x_if: float
+    y_if: int
+    x_of: float
+    y_of: int
+    y_comp: float
+    n: int
+    n_computed: int
+    n_max: float
+    ifmap_kb: float
+    psum_kb: float
+    rules: tuple[str, ...] = field(default=())
+
+    @property
+    def total_kb(self) -> float:
+        return self.ifmap_kb + self.psum_kb
+
+
+@dataclass(frozen=True)
+class CnnergyLayer:
+    """Per-image results of one layer: energy breakdown, schedule and access counts (in words)."""
+
+    layer: str
+    group: str
+    macs: int
+    nonzero_macs: float
+    latency_s: float
+    energy: EnergyBreakdown
+    schedule: Schedule
+    z_passes: float
+    filter_passes: float
+    y_passes: float
+    x_passes: float
+    rf_accesses: float
+    inter_pe_transfers: float
+    glb_filter_accesses: float
+    glb_ifmap_accesses: float
+    glb_psum_accesses: float
+    dram_filter_accesses: float
+    dram_ifmap_accesses: float
+    dram_ofmap_accesses: float
+    energy_j_computed_n: float
+
+    @property
+    def energy_j(self) -> float:
+        return self.energy.total_j
+
+    @property
+    def glb_accesses(self) -> float:
+        return self.glb_filter_accesses + self.glb_ifmap_accesses + self.glb_psum_accesses
+
+    @property
+    def dram_accesses(self) -> float:
+        return self.dram_filter_accesses + self.dram_ifmap_accesses + self.dram_ofmap_accesses
+
+
+def _kb(words: float, bits: int) -> float:
+    return words * bits / (1024 * 8)
+
+
+def schedule_layer(layer: ConvLayer, hw: Accelerator, n_given: int | None = None) -> Schedule:
+    """The reference's schedule; `n_given` replaces the computed n (its second run) when set."""
+    r, s = layer.filter_height, layer.filter_width
+    c, m, u = layer.channels_per_group, layer.out_channels, layer.stride
+    e, f = layer.out_height, layer.out_width
+    h, w = layer.padded_height, layer.padded_width
+    bits, glb = hw.bits, hw.glb_ifmap_psum_kb
+    if r > hw.pe_rows:
+        raise AccelsimError(f"layer '{layer.name}': filter_height {r} exceeds the {hw.pe_rows} PE "
+                            "rows (the analytical model needs one PE row per filter row)")
+    if s > hw.spad_ifmap_words:
+        raise AccelsimError(f"layer '{layer.name}': filter_width {s} exceeds the ifmap scratchpad "
+                            f"of {hw.spad_ifmap_words} words")
+    rules: list[str] = []
+    sets_per_pass = hw.pe_rows // r
+    ch_per_set = hw.spad_ifmap_words // s
+    filters_in_set = hw.spad_filter_words // s
+    df_per_set: float = filters_in_set // ch_per_set
+    if ch_per_set >= c:
+        rules.append("rule1")
+        ch_per_set = ch_per_pass = c
+        all_ch = True
+        df_per_set = filters_in_set // ch_per_set
+        df_per_pass: float = df_per_set * sets_per_pass
+    else:
+        ch_per_pass = ch_per_set * sets_per_pass
+        df_per_pass = df_per_set
+        all_ch = False
+    if ch_per_set < c < ch_per_pass:
+        rules.append("rule2")
+        ch_per_pass = c
+        supersets = sets_per_pass // math.ceil(ch_per_pass / ch_per_set)
+        df_per_pass = df_per_set * supersets
+        all_ch = True
+    if r == 1 and s == 1 and e != 1 and not all_ch:
+        rules.append("rule3")
+        ch_per_pass = RULE3_CHANNELS_PER_PASS
+        supersets = sets_per_pass // math.ceil(ch_per_pass / ch_per_set)
+        if m <= 18:
+            df_per_set = m
+            df_per_pass = df_per_set
+        elif m < 36:
+            df_per_set = m / supersets
+            df_per_pass = df_per_set * supersets
+        else:
+            df_per_pass = df_per_set * supersets
+    if df_per_pass > m:
+        rules.append("rule4")
+        df_per_set = m / sets_per_pass
+        df_per_pass = df_per_set * sets_per_pass
+    if hw.spad_psum_words < df_per_set:
+        rules.append("rule5")
+        df_per_set = hw.spad_psum_words
+        df_per_pass = df_per_set * sets_per_pass
+
+    # Coverage of the ifmap/ofmap and the GLB allocation.
+    x_if: float = w
+    y = u * (hw.pe_cols - 1) + r
+    if y >= h:
+        y_if, y_of = h, e
+    else:
+        y_if, y_of = y, hw.pe_cols
+    ifmap_kb = _kb(x_if * y_if * ch_per_pass, bits)
+    psum_kb = _kb(f * e * df_per_pass, bits)
+    n_max = glb / (ifmap_kb + psum_kb)
+    x_of: float = f
+    while ifmap_kb >= glb:
+        x_if = x_if / 2
+        ifmap_kb = _kb(x_if * y_if * ch_per_pass, bits)
+        x_of = (x_if - s) / u + 1
+        psum_kb = _kb(x_of * e * df_per_pass, bits)
+        n_max = glb / (ifmap_kb + psum_kb)
+    final_psum_kb: float | None = None
+    if n_max >= 1:
+        n = math.floor(n_max)
+        y_comp: float = e
+    elif all_ch:
+        y_comp = e
+        n = 1
+        final_psum_kb = glb - ifmap_kb
+    else:
+        y_comp = e
+        n_new = n_max
+        while n_new < 1:
+            y_comp = y_comp / 2
+            n_new = glb / (ifmap_kb + _kb(x_of * y_comp * df_per_pass, bits))
+        n = 1
+    if y_comp < y_of:
+        rules.append("rule6")
+        y_comp = y_of
+        if not all_ch:
+            fits = 0.0
+            while fits < 1:
+                df_per_pass -= 1
+                if df_per_pass <= 0:
+                    raise AccelsimError(f"layer '{layer.name}': no schedule fits the "
+                                        f"{glb:g} kB global buffer")
+                fits = glb / (ifmap_kb + _kb(x_of * y_of * df_per_pass, bits))
+        else:
+            final_psum_kb = glb - ifmap_kb
+    n_computed = n
+    if n_given is not None:
+        n = n_given
+    if not all_ch:
+        final_psum_kb = n * _kb(x_of * y_comp * df_per_pass, bits)
+    ifmap_total_kb = ifmap_kb * n
+    if all_ch and n_max >= 1:
+        final_psum_kb = glb - ifmap_total_kb
+    assert final_psum_kb is not None
+    return Schedule(sets_per_pass, ch_per_set, ch_per_pass, df_per_set, df_per_pass, all_ch, x_if,
+                    y_if, x_of, y_of, y_comp, n, n_computed, n_max, ifmap_total_kb, final_psum_kb,
+                    tuple(rules))
+
+
+def _rlc(values: float, zero: float, hw: Accelerator) -> float:
+    """The reference's RLC-coded size in data words (unrounded)."""
+    return values * (1.0 - zero) / hw.rlc_values_per_word * (hw.rlc_word_bits / hw.bits)
+
+
+def _energy(layer: ConvLayer, config: AcceleratorConfig, sch: Schedule,
+            first_layer: bool) -> tuple[EnergyBreakdown, dict[str, float]]:
+    """Energy and counts per image for a schedule (the reference's energy equations)."""
+    hw, table = config.hardware, config.energy
+    r, s = layer.filter_height, layer.filter_width
+    c, m, u = layer.channels_per_group, layer.out_channels, layer.stride
+    e, f = layer.out_height, layer.out_width
+    n = sch.n
+    nz_if = 1.0 - layer.ifmap_zero
+    filters = sch.df_per_pass * sch.ch_per_pass * r * s
+    ifmap = sch.x_if * sch.y_if * sch.ch_per_pass
+    ifmap_ov = sch.x_if * (sch.y_if - (r - u)) * sch.ch_per_pass
+    if first_layer:
+        ifmap_dram, ifmap_dram_ov = ifmap * n, ifmap_ov * n
+    else:
+        ifmap_dram = _rlc(ifmap, layer.ifmap_zero, hw) * n
+        ifmap_dram_ov = _rlc(ifmap_ov, layer.ifmap_zero, hw) * n
+    psums = sch.df_per_pass * sch.x_of * sch.y_of
+    macs_pass = r * s * sch.x_of * sch.y_of * sch.df_per_pass * sch.ch_per_pass
+    nz_pass = macs_pass * nz_if
+    hops = math.ceil(r * (sch.ch_per_pass / sch.ch_per_set))
+    vertical = (hops - 1) * sch.x_of * sch.df_per_pass * sch.y_of
+    y_steps = sch.y_comp / sch.y_of
+    z_passes = c / sch.ch_per_pass
+    filter_passes = m / sch.df_per_pass
+    y_passes = e / sch.y_comp
+    x_passes = f / sch.x_of
+    outer = filter_passes * y_passes * x_passes
+    steps = n * y_steps * z_passes * outer  # PE-array steps over all passes, n images
+    ofmap_dram = _rlc(e * f * m, layer.ofmap_zero, hw) * n
+    counts_n = {
+        "glb_filter_accesses": filters * z_passes * outer,
+        "glb_ifmap_accesses": ifmap * steps,
+        "glb_psum_accesses": (psums * n * y_steps + psums * 2 * n * y_steps * (z_passes - 1)) * outer,
+        "dram_filter_accesses": filters * z_passes * outer,
+        "dram_ifmap_accesses": (ifmap_dram + (y_steps - 1) * ifmap_dram_ov) * z_passes * outer,
+        "dram_ofmap_accesses": ofmap_dram,
+        "nonzero_macs_energy": nz_pass * steps,
+        "rf_energy_accesses": (3 * nz_pass + (nz_pass - vertical) + (macs_pass - nz_pass)) * steps,
+        "inter_pe_transfers": vertical * steps,
+    }
+    per_image = {key: value / n for key, value in counts_n.items()}
+    latency = layer.macs / table.analytical_macs_per_s
+    counts = AccessCounts(
+        nonzero_macs=per_image["nonzero_macs_energy"],
+        rf_accesses=per_image["rf_energy_accesses"],
+        inter_pe_transfers=per_image["inter_pe_transfers"],
+        glb_accesses=per_image["glb_filter_accesses"] + per_image["glb_ifmap_accesses"]
+        + per_image["glb_psum_accesses"],
+        dram_accesses=per_image["dram_filter_accesses"] + per_image["dram_ifmap_accesses"]
+        + per_image["dram_ofmap_accesses"],
+    )
+    extra = {"z_passes": z_passes, "filter_passes": filter_passes, "y_passes": y_passes,
+             "x_passes": x_passes, "latency_s": latency, **per_image}
+    return energy_from_counts(counts, table, latency), extra
+
+
+def evaluate_layer(layer: ConvLayer, config: AcceleratorConfig, first_layer: bool = False,
+                   batch_n: int | None = None) -> CnnergyLayer:
+    """CNNergy for one conv/FC layer. `batch_n` (default: the layer's own) fixes n; None computes it."""
+    n_given = layer.batch_n if batch_n is None else batch_n
+    computed = schedule_layer(layer, config.hardware)
+    first_energy, _ = _energy(layer, config, computed, first_layer)
+    sch = computed if n_given is None else schedule_layer(layer, config.hardware, n_given)
+    energy, extra = _energy(layer, config, sch, first_layer)
+    nonzero = layer.macs * (1.0 - layer.ifmap_zero)
+    return CnnergyLayer(
+        layer=layer.name, group=layer.group_label or layer.name, macs=layer.macs,
+        nonzero_macs=nonzero, latency_s=extra["latency_s"], energy=energy, schedule=sch,
+        z_passes=extra["z_passes"], filter_passes=extra["filter_passes"],
+        y_passes=extra["y_passes"], x_passes=extra["x_passes"],
+        rf_accesses=layer.macs + 3 * nonzero, inter_pe_transfers=extra["inter_pe_transfers"],
+        glb_filter_accesses=extra["glb_filter_accesses"],
+        glb_ifmap_accesses=extra["glb_ifmap_accesses"],
+        glb_psum_accesses=extra["glb_psum_accesses"],
+        dram_filter_accesses=extra["dram_filter_accesses"],
+        dram_ifmap_accesses=extra["dram_ifmap_accesses"],
+        dram_ofmap_accesses=extra["dram_ofmap_accesses"],
+        energy_j_computed_n=first_energy.total_j,
+    )
+
+
+def is_first_layer(network: Network, layer: ConvLayer) -> bool:
+    """Whether a layer's ifmap is the uncompressed image: it reads the input (in a layer list, the
+    first layer does, as in the reference)."""
+    if network.is_layer_list:
+        return layer is network.layers[0]
+    return network.reads_image(layer)
+
+
+def evaluate_network(network: Network, config: AcceleratorConfig,
+                     compute_n: bool = False) -> list[CnnergyLayer]:
+    """CNNergy for every conv/FC layer. Layers' `batch_n` fix n unless `compute_n` is set."""
+    results = []
+    for layer in network.compute_layers:
+        override = None
+        if compute_n:
+            override = schedule_layer(layer, config.hardware).n_computed
+        results.append(evaluate_layer(layer, config, is_first_layer(network, layer), override))
+    return results
+
+
+def network_frame(network: Network, config: AcceleratorConfig, compute_n: bool = False) -> pd.DataFrame:
+    """One row per conv/FC layer, per image: energy (J) and breakdown, counts (words), schedule."""
+    rows = []
+    for res in evaluate_network(network, config, compute_n):
+        sch = res.schedule
+        row = {
+            "layer": res.layer, "group": res.group, "macs": res.macs,
+            "nonzero_macs": res.nonzero_macs, "energy_j": res.energy_j, "latency_s": res.latency_s,
+            "rf_accesses": res.rf_accesses, "glb_accesses": res.glb_accesses,
+            "dram_accesses": res.dram_accesses,
+            **{k: getattr(res.energy, k) for k in BREAKDOWN_COLUMNS},
+            "inter_pe_transfers": res.inter_pe_transfers,
+            "glb_filter_accesses": res.glb_filter_accesses,
+            "glb_ifmap_accesses": res.glb_ifmap_accesses,
+            "glb_psum_accesses": res.glb_psum_accesses,
+            "dram_filter_accesses": res.dram_filter_accesses,
+            "dram_ifmap_accesses": res.dram_ifmap_accesses,
+            "dram_ofmap_accesses": res.dram_ofmap_accesses,
+            "n": sch.n, "n_computed": sch.n_computed,
+            "energy_j_computed_n": res.energy_j_computed_n,
+        }
+        sched = asdict(sch)
+        for key in ("n", "n_computed", "rules"):
+            sched.pop(key)
+        row.update(sched)
+        row.update({"total_kb": sch.total_kb, "z_passes": res.z_passes,
+                    "filter_passes": res.filter_passes, "y_passes": res.y_passes,
+                    "x_passes": res.x_passes, "rules": "+".join(sch.rules) or "none"})
+        rows.append(row)
+    return pd.DataFrame(rows)
