@@ -61,3 +61,28 @@ def test_no_control_removes_clock_and_control():
     assert (off["clock_j"] == 0).all() and (off["control_j"] == 0).all()
     np.testing.assert_allclose(on["energy_j"] - on["clock_j"] - on["control_j"], off["energy_j"],
                                rtol=1e-12)
+
+
+OCTAVE = {
+    "energy": ("energy_j", 1), "energy_first": ("energy_j_computed_n", 1), "n": ("n", 1),
+    "n_first": ("n_computed", 1), "psum_kb": ("psum_kb", 1), "ifmap_kb": ("ifmap_kb", 1),
+    "total_kb": ("total_kb", 1), "nzmac": ("nonzero_macs", 1), "rf_mb": ("rf_accesses", MB),
+    "glb_mb": ("glb_accesses", MB), "dram_mb": ("dram_accesses", MB),
+    "fglb": ("glb_filter_accesses", MB), "iglb": ("glb_ifmap_accesses", MB),
+    "pglb": ("glb_psum_accesses", MB), "fdram": ("dram_filter_accesses", MB),
+    "idram": ("dram_ifmap_accesses", MB), "odram": ("dram_ofmap_accesses", MB),
+}
+
+
+@pytest.mark.parametrize("network", ["alexnet", "vgg16", "googlenet", "squeezenet"])
+@pytest.mark.parametrize("bits", [16, 8])
+@pytest.mark.parametrize("control", [True, False])
+def test_all_networks_against_reference_run(network, bits, control):
+    suffix = "control" if control else "nocontrol"
+    reference = pd.read_csv(DATA / "octave" / f"{network}_{bits}bit_{suffix}.csv")
+    ours = network_frame(builtin_network(network), resolve_config("eyeriss", bits, control=control))
+    assert len(ours) == len(reference)
+    for ref_column, (column, scale) in OCTAVE.items():
+        factor = bits / 8 / 2**20 if scale == MB else scale
+        np.testing.assert_allclose(ours[column] * factor, reference[ref_column], rtol=1e-9,
+                                   atol=0, err_msg=f"{network} {ref_column}")
