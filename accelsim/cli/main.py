@@ -17,6 +17,7 @@ EXIT_USAGE = 2
 
 SUBCOMMANDS = (
     "accelsim.cli.networks",
+    "accelsim.cli.accelerator",
     "accelsim.cli.energy",
     "accelsim.cli.simulate",
     "accelsim.cli.partition",
