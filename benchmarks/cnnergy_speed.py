@@ -32,9 +32,11 @@ def main() -> None:
             for net in networks:
                 evaluate_network(net, config)
             times.append(time.perf_counter() - start)
-        print(f"{bits:>2} bit: all four networks ({layers} layers): best {min(times) * 1e3:.2f} ms, "
-              f"median {statistics.median(times) * 1e3:.2f} ms, "
-              f"{min(times) / layers * 1e6:.1f} us per layer")
+        print(
+            f"{bits:>2} bit: all four networks ({layers} layers): best {min(times) * 1e3:.2f} ms, "
+            f"median {statistics.median(times) * 1e3:.2f} ms, "
+            f"{min(times) / layers * 1e6:.1f} us per layer"
+        )
 
 
 if __name__ == "__main__":

@@ -20,7 +20,12 @@ from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
-from accelsim.energy.record import BREAKDOWN_COLUMNS, AccessCounts, EnergyBreakdown, energy_from_counts
+from accelsim.energy.record import (
+    BREAKDOWN_COLUMNS,
+    AccessCounts,
+    EnergyBreakdown,
+    energy_from_counts,
+)
 from accelsim.errors import AccelsimError
 from accelsim.hardware.accelerator import Accelerator
 from accelsim.hardware.config import AcceleratorConfig
@@ -108,11 +113,15 @@ def schedule_layer(layer: ConvLayer, hw: Accelerator, n_given: int | None = None
     h, w = layer.padded_height, layer.padded_width
     bits, glb = hw.bits, hw.glb_ifmap_psum_kb
     if r > hw.pe_rows:
-        raise AccelsimError(f"layer '{layer.name}': filter_height {r} exceeds the {hw.pe_rows} PE "
-                            "rows (the analytical model needs one PE row per filter row)")
+        raise AccelsimError(
+            f"layer '{layer.name}': filter_height {r} exceeds the {hw.pe_rows} PE "
+            "rows (the analytical model needs one PE row per filter row)"
+        )
     if s > hw.spad_ifmap_words:
-        raise AccelsimError(f"layer '{layer.name}': filter_width {s} exceeds the ifmap scratchpad "
-                            f"of {hw.spad_ifmap_words} words")
+        raise AccelsimError(
+            f"layer '{layer.name}': filter_width {s} exceeds the ifmap scratchpad "
+            f"of {hw.spad_ifmap_words} words"
+        )
     rules: list[str] = []
     sets_per_pass = hw.pe_rows // r
     ch_per_set = hw.spad_ifmap_words // s
@@ -195,8 +204,9 @@ def schedule_layer(layer: ConvLayer, hw: Accelerator, n_given: int | None = None
             while fits < 1:
                 df_per_pass -= 1
                 if df_per_pass <= 0:
-                    raise AccelsimError(f"layer '{layer.name}': no schedule fits the "
-                                        f"{glb:g} kB global buffer")
+                    raise AccelsimError(
+                        f"layer '{layer.name}': no schedule fits the {glb:g} kB global buffer"
+                    )
                 fits = glb / (ifmap_kb + _kb(x_of * y_of * df_per_pass, bits))
         else:
             final_psum_kb = glb - ifmap_kb
@@ -209,9 +219,25 @@ def schedule_layer(layer: ConvLayer, hw: Accelerator, n_given: int | None = None
     if all_ch and n_max >= 1:
         final_psum_kb = glb - ifmap_total_kb
     assert final_psum_kb is not None
-    return Schedule(sets_per_pass, ch_per_set, ch_per_pass, df_per_set, df_per_pass, all_ch, x_if,
-                    y_if, x_of, y_of, y_comp, n, n_computed, n_max, ifmap_total_kb, final_psum_kb,
-                    tuple(rules))
+    return Schedule(
+        sets_per_pass,
+        ch_per_set,
+        ch_per_pass,
+        df_per_set,
+        df_per_pass,
+        all_ch,
+        x_if,
+        y_if,
+        x_of,
+        y_of,
+        y_comp,
+        n,
+        n_computed,
+        n_max,
+        ifmap_total_kb,
+        final_psum_kb,
+        tuple(rules),
+    )
 
 
 def _rlc(values: float, zero: float, hw: Accelerator) -> float:
@@ -219,8 +245,9 @@ def _rlc(values: float, zero: float, hw: Accelerator) -> float:
     return values * (1.0 - zero) / hw.rlc_values_per_word * (hw.rlc_word_bits / hw.bits)
 
 
-def _energy(layer: ConvLayer, config: AcceleratorConfig, sch: Schedule,
-            first_layer: bool) -> tuple[EnergyBreakdown, dict[str, float]]:
+def _energy(
+    layer: ConvLayer, config: AcceleratorConfig, sch: Schedule, first_layer: bool
+) -> tuple[EnergyBreakdown, dict[str, float]]:
     """Energy and counts per image for a schedule (the reference's energy equations)."""
     hw, table = config.hardware, config.energy
     r, s = layer.filter_height, layer.filter_width
@@ -252,7 +279,8 @@ def _energy(layer: ConvLayer, config: AcceleratorConfig, sch: Schedule,
     counts_n = {
         "glb_filter_accesses": filters * z_passes * outer,
         "glb_ifmap_accesses": ifmap * steps,
-        "glb_psum_accesses": (psums * n * y_steps + psums * 2 * n * y_steps * (z_passes - 1)) * outer,
+        "glb_psum_accesses": (psums * n * y_steps + psums * 2 * n * y_steps * (z_passes - 1))
+        * outer,
         "dram_filter_accesses": filters * z_passes * outer,
         "dram_ifmap_accesses": (ifmap_dram + (y_steps - 1) * ifmap_dram_ov) * z_passes * outer,
         "dram_ofmap_accesses": ofmap_dram,
@@ -266,18 +294,30 @@ def _energy(layer: ConvLayer, config: AcceleratorConfig, sch: Schedule,
         nonzero_macs=per_image["nonzero_macs_energy"],
         rf_accesses=per_image["rf_energy_accesses"],
         inter_pe_transfers=per_image["inter_pe_transfers"],
-        glb_accesses=per_image["glb_filter_accesses"] + per_image["glb_ifmap_accesses"]
+        glb_accesses=per_image["glb_filter_accesses"]
+        + per_image["glb_ifmap_accesses"]
         + per_image["glb_psum_accesses"],
-        dram_accesses=per_image["dram_filter_accesses"] + per_image["dram_ifmap_accesses"]
+        dram_accesses=per_image["dram_filter_accesses"]
+        + per_image["dram_ifmap_accesses"]
         + per_image["dram_ofmap_accesses"],
     )
-    extra = {"z_passes": z_passes, "filter_passes": filter_passes, "y_passes": y_passes,
-             "x_passes": x_passes, "latency_s": latency, **per_image}
+    extra = {
+        "z_passes": z_passes,
+        "filter_passes": filter_passes,
+        "y_passes": y_passes,
+        "x_passes": x_passes,
+        "latency_s": latency,
+        **per_image,
+    }
     return energy_from_counts(counts, table, latency), extra
 
 
-def evaluate_layer(layer: ConvLayer, config: AcceleratorConfig, first_layer: bool = False,
-                   batch_n: int | None = None) -> CnnergyLayer:
+def evaluate_layer(
+    layer: ConvLayer,
+    config: AcceleratorConfig,
+    first_layer: bool = False,
+    batch_n: int | None = None,
+) -> CnnergyLayer:
     """CNNergy for one conv/FC layer. `batch_n` (default: the layer's own) fixes n; None computes it."""
     n_given = layer.batch_n if batch_n is None else batch_n
     computed = schedule_layer(layer, config.hardware)
@@ -286,11 +326,19 @@ def evaluate_layer(layer: ConvLayer, config: AcceleratorConfig, first_layer: boo
     energy, extra = _energy(layer, config, sch, first_layer)
     nonzero = layer.macs * (1.0 - layer.ifmap_zero)
     return CnnergyLayer(
-        layer=layer.name, group=layer.group_label or layer.name, macs=layer.macs,
-        nonzero_macs=nonzero, latency_s=extra["latency_s"], energy=energy, schedule=sch,
-        z_passes=extra["z_passes"], filter_passes=extra["filter_passes"],
-        y_passes=extra["y_passes"], x_passes=extra["x_passes"],
-        rf_accesses=layer.macs + 3 * nonzero, inter_pe_transfers=extra["inter_pe_transfers"],
+        layer=layer.name,
+        group=layer.group_label or layer.name,
+        macs=layer.macs,
+        nonzero_macs=nonzero,
+        latency_s=extra["latency_s"],
+        energy=energy,
+        schedule=sch,
+        z_passes=extra["z_passes"],
+        filter_passes=extra["filter_passes"],
+        y_passes=extra["y_passes"],
+        x_passes=extra["x_passes"],
+        rf_accesses=layer.macs + 3 * nonzero,
+        inter_pe_transfers=extra["inter_pe_transfers"],
         glb_filter_accesses=extra["glb_filter_accesses"],
         glb_ifmap_accesses=extra["glb_ifmap_accesses"],
         glb_psum_accesses=extra["glb_psum_accesses"],
@@ -309,8 +357,9 @@ def is_first_layer(network: Network, layer: ConvLayer) -> bool:
     return network.reads_image(layer)
 
 
-def evaluate_network(network: Network, config: AcceleratorConfig,
-                     compute_n: bool = False) -> list[CnnergyLayer]:
+def evaluate_network(
+    network: Network, config: AcceleratorConfig, compute_n: bool = False
+) -> list[CnnergyLayer]:
     """CNNergy for every conv/FC layer. Layers' `batch_n` fix n unless `compute_n` is set."""
     results = []
     for layer in network.compute_layers:
@@ -321,15 +370,22 @@ def evaluate_network(network: Network, config: AcceleratorConfig,
     return results
 
 
-def network_frame(network: Network, config: AcceleratorConfig, compute_n: bool = False) -> pd.DataFrame:
+def network_frame(
+    network: Network, config: AcceleratorConfig, compute_n: bool = False
+) -> pd.DataFrame:
     """One row per conv/FC layer, per image: energy (J) and breakdown, counts (words), schedule."""
     rows = []
     for res in evaluate_network(network, config, compute_n):
         sch = res.schedule
         row = {
-            "layer": res.layer, "group": res.group, "macs": res.macs,
-            "nonzero_macs": res.nonzero_macs, "energy_j": res.energy_j, "latency_s": res.latency_s,
-            "rf_accesses": res.rf_accesses, "glb_accesses": res.glb_accesses,
+            "layer": res.layer,
+            "group": res.group,
+            "macs": res.macs,
+            "nonzero_macs": res.nonzero_macs,
+            "energy_j": res.energy_j,
+            "latency_s": res.latency_s,
+            "rf_accesses": res.rf_accesses,
+            "glb_accesses": res.glb_accesses,
             "dram_accesses": res.dram_accesses,
             **{k: getattr(res.energy, k) for k in BREAKDOWN_COLUMNS},
             "inter_pe_transfers": res.inter_pe_transfers,
@@ -339,15 +395,23 @@ def network_frame(network: Network, config: AcceleratorConfig, compute_n: bool =
             "dram_filter_accesses": res.dram_filter_accesses,
             "dram_ifmap_accesses": res.dram_ifmap_accesses,
             "dram_ofmap_accesses": res.dram_ofmap_accesses,
-            "n": sch.n, "n_computed": sch.n_computed,
+            "n": sch.n,
+            "n_computed": sch.n_computed,
             "energy_j_computed_n": res.energy_j_computed_n,
         }
         sched = asdict(sch)
         for key in ("n", "n_computed", "rules"):
             sched.pop(key)
         row.update(sched)
-        row.update({"total_kb": sch.total_kb, "z_passes": res.z_passes,
-                    "filter_passes": res.filter_passes, "y_passes": res.y_passes,
-                    "x_passes": res.x_passes, "rules": "+".join(sch.rules) or "none"})
+        row.update(
+            {
+                "total_kb": sch.total_kb,
+                "z_passes": res.z_passes,
+                "filter_passes": res.filter_passes,
+                "y_passes": res.y_passes,
+                "x_passes": res.x_passes,
+                "rules": "+".join(sch.rules) or "none",
+            }
+        )
         rows.append(row)
     return pd.DataFrame(rows)

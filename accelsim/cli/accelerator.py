@@ -13,9 +13,15 @@ from accelsim.report.output import emit
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
-        "accelerator", help="print an accelerator configuration (a preset or a file) as TOML/YAML")
-    parser.add_argument("accelerator", nargs="?", default="eyeriss", metavar="PRESET|FILE",
-                        help=f"a preset ({', '.join(PRESETS)}) or a .toml/.yaml file")
+        "accelerator", help="print an accelerator configuration (a preset or a file) as TOML/YAML"
+    )
+    parser.add_argument(
+        "accelerator",
+        nargs="?",
+        default="eyeriss",
+        metavar="PRESET|FILE",
+        help=f"a preset ({', '.join(PRESETS)}) or a .toml/.yaml file",
+    )
     parser.add_argument("--bits", type=int, choices=(8, 16), default=None)
     parser.add_argument("--format", choices=("toml", "yaml"), default="toml")
     parser.add_argument("--out", metavar="FILE", default=None, help="write to FILE atomically")

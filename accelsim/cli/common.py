@@ -12,26 +12,43 @@ from accelsim.workload.network import Network
 
 
 def add_network_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("network", metavar="NETWORK",
-                        help="built-in network name (see `accelsim networks`) or a network file "
-                        "(.csv, SCALE-Sim topology .csv, .json, .toml, .yaml)")
+    parser.add_argument(
+        "network",
+        metavar="NETWORK",
+        help="built-in network name (see `accelsim networks`) or a network file "
+        "(.csv, SCALE-Sim topology .csv, .json, .toml, .yaml)",
+    )
 
 
 def add_accelerator_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--accelerator", default="eyeriss", metavar="PRESET|FILE",
-                        help="accelerator preset (eyeriss, eyeriss-8bit) or a .toml/.yaml file "
-                        "(default: eyeriss)")
-    parser.add_argument("--bits", type=int, choices=(8, 16), default=None,
-                        help="data width; picks the preset's 8- or 16-bit variant")
-    parser.add_argument("--no-control", action="store_true",
-                        help="leave out clock and control energy")
+    parser.add_argument(
+        "--accelerator",
+        default="eyeriss",
+        metavar="PRESET|FILE",
+        help="accelerator preset (eyeriss, eyeriss-8bit) or a .toml/.yaml file (default: eyeriss)",
+    )
+    parser.add_argument(
+        "--bits",
+        type=int,
+        choices=(8, 16),
+        default=None,
+        help="data width; picks the preset's 8- or 16-bit variant",
+    )
+    parser.add_argument(
+        "--no-control", action="store_true", help="leave out clock and control energy"
+    )
 
 
 def add_output_arguments(parser: argparse.ArgumentParser, plot_help: str) -> None:
-    parser.add_argument("--format", choices=FORMATS, default="table",
-                        help="output format (default: table)")
-    parser.add_argument("--out", metavar="FILE", default=None,
-                        help="write the output to FILE (atomically) instead of stdout")
+    parser.add_argument(
+        "--format", choices=FORMATS, default="table", help="output format (default: table)"
+    )
+    parser.add_argument(
+        "--out",
+        metavar="FILE",
+        default=None,
+        help="write the output to FILE (atomically) instead of stdout",
+    )
     parser.add_argument("--plot", metavar="FILE.png", default=None, help=plot_help)
 
 
@@ -63,6 +80,13 @@ def positive_float(text: str) -> float:
     return value
 
 
-__all__ = ["AccelsimError", "add_accelerator_arguments", "add_network_argument",
-           "add_output_arguments", "config_from_args", "network_from_args", "positive_float",
-           "positive_int"]
+__all__ = [
+    "AccelsimError",
+    "add_accelerator_arguments",
+    "add_network_argument",
+    "add_output_arguments",
+    "config_from_args",
+    "network_from_args",
+    "positive_float",
+    "positive_int",
+]

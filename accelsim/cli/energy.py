@@ -17,12 +17,42 @@ from accelsim.energy.record import BREAKDOWN_COLUMNS
 from accelsim.errors import AccelsimError
 from accelsim.report.output import emit, render
 
-CORE_COLUMNS = ["layer", "group", "macs", "nonzero_macs", "energy_j", "latency_s", "rf_accesses",
-                "glb_accesses", "dram_accesses", *BREAKDOWN_COLUMNS]
-SUM_COLUMNS = ["macs", "nonzero_macs", "energy_j", "latency_s", "rf_accesses", "glb_accesses",
-               "dram_accesses", *BREAKDOWN_COLUMNS]
-TABLE_COLUMNS = ["layer", "macs", "energy_mj", "mac_mj", "rf_mj", "inter_pe_mj", "glb_mj",
-                 "dram_mj", "clock_mj", "control_mj", "glb_accesses", "dram_accesses"]
+CORE_COLUMNS = [
+    "layer",
+    "group",
+    "macs",
+    "nonzero_macs",
+    "energy_j",
+    "latency_s",
+    "rf_accesses",
+    "glb_accesses",
+    "dram_accesses",
+    *BREAKDOWN_COLUMNS,
+]
+SUM_COLUMNS = [
+    "macs",
+    "nonzero_macs",
+    "energy_j",
+    "latency_s",
+    "rf_accesses",
+    "glb_accesses",
+    "dram_accesses",
+    *BREAKDOWN_COLUMNS,
+]
+TABLE_COLUMNS = [
+    "layer",
+    "macs",
+    "energy_mj",
+    "mac_mj",
+    "rf_mj",
+    "inter_pe_mj",
+    "glb_mj",
+    "dram_mj",
+    "clock_mj",
+    "control_mj",
+    "glb_accesses",
+    "dram_accesses",
+]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,13 +60,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_network_argument(parser)
     add_accelerator_arguments(parser)
     add_output_arguments(parser, plot_help="save a stacked bar chart of the energy breakdown (PNG)")
-    parser.add_argument("--model", choices=("analytical", "simulated"), default="analytical",
-                        help="analytical: CNNergy (default); simulated: the row-stationary simulator")
-    parser.add_argument("--by-group", action="store_true",
-                        help="sum layers that share a group label (inception and fire modules)")
-    parser.add_argument("--compute-n", action="store_true",
-                        help="analytical: compute the images per pass instead of using the "
-                        "network's batch_n")
+    parser.add_argument(
+        "--model",
+        choices=("analytical", "simulated"),
+        default="analytical",
+        help="analytical: CNNergy (default); simulated: the row-stationary simulator",
+    )
+    parser.add_argument(
+        "--by-group",
+        action="store_true",
+        help="sum layers that share a group label (inception and fire modules)",
+    )
+    parser.add_argument(
+        "--compute-n",
+        action="store_true",
+        help="analytical: compute the images per pass instead of using the network's batch_n",
+    )
     parser.set_defaults(run=run)
 
 
@@ -72,19 +111,32 @@ def run(args: argparse.Namespace) -> int:
             shown[column.replace("_j", "_mj")] = shown[column] * 1e3
         total_row = {c: (shown[c].sum() if c != "layer" else "TOTAL") for c in TABLE_COLUMNS}
         shown = pd.concat([shown[TABLE_COLUMNS], pd.DataFrame([total_row])], ignore_index=True)
-        header = (f"# {network.name} on {config.name} ({config.hardware.bits} bit), model: "
-                  f"{args.model}; energy per image in mJ, accesses per image in "
-                  f"{config.hardware.bits}-bit words\n")
+        header = (
+            f"# {network.name} on {config.name} ({config.hardware.bits} bit), model: "
+            f"{args.model}; energy per image in mJ, accesses per image in "
+            f"{config.hardware.bits}-bit words\n"
+        )
         text = header + render(shown, "table", float_format="{:.4g}")
     elif args.format == "json":
-        columns = [c for c in frame.columns if c in CORE_COLUMNS] + \
-            [c for c in frame.columns if c not in CORE_COLUMNS]
-        text = render(frame[columns], "json", extra={
-            "network": network.name, "accelerator": config.name, "bits": config.hardware.bits,
-            "model": args.model, "control": not args.no_control, "totals": totals})
+        columns = [c for c in frame.columns if c in CORE_COLUMNS] + [
+            c for c in frame.columns if c not in CORE_COLUMNS
+        ]
+        text = render(
+            frame[columns],
+            "json",
+            extra={
+                "network": network.name,
+                "accelerator": config.name,
+                "bits": config.hardware.bits,
+                "model": args.model,
+                "control": not args.no_control,
+                "totals": totals,
+            },
+        )
     else:
-        columns = [c for c in frame.columns if c in CORE_COLUMNS] + \
-            [c for c in frame.columns if c not in CORE_COLUMNS]
+        columns = [c for c in frame.columns if c in CORE_COLUMNS] + [
+            c for c in frame.columns if c not in CORE_COLUMNS
+        ]
         text = render(frame[columns], "csv")
     emit(text, args.out)
     if args.plot:
@@ -92,6 +144,9 @@ def run(args: argparse.Namespace) -> int:
 
         plotted = group_sums(full) if (not args.by_group and len(full) > 24) else frame
         plot_energy_breakdown(
-            plotted, f"{network.name}: energy per image on {config.name} "
-            f"({config.hardware.bits} bit, {args.model})", args.plot)
+            plotted,
+            f"{network.name}: energy per image on {config.name} "
+            f"({config.hardware.bits} bit, {args.model})",
+            args.plot,
+        )
     return 0

@@ -37,7 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(
         prog="accelsim",
         description="Simulate CNN accelerators, model their energy, and partition CNNs between "
-        "a client and the cloud.")
+        "a client and the cloud.",
+    )
     parser.add_argument("--version", action="version", version=f"accelsim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     sub.required = True

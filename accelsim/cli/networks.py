@@ -21,8 +21,14 @@ def run(args: argparse.Namespace) -> int:
     for name in BUILTIN_NETWORKS:
         net = builtin_network(name)
         shape = net.input_shape
-        rows.append({"network": name, "input": f"{shape.channels}x{shape.height}x{shape.width}",
-                     "layers": len(net), "conv_fc_layers": len(net.compute_layers),
-                     "macs": net.macs})
+        rows.append(
+            {
+                "network": name,
+                "input": f"{shape.channels}x{shape.height}x{shape.width}",
+                "layers": len(net),
+                "conv_fc_layers": len(net.compute_layers),
+                "macs": net.macs,
+            }
+        )
     emit(render(pd.DataFrame(rows), args.format), None)
     return 0

@@ -18,8 +18,12 @@ from accelsim.cli.common import (
 )
 from accelsim.errors import AccelsimError
 
-ENGINES = {"rs": "accelsim.cli.simulate_rs", "os": "accelsim.cli.simulate_systolic",
-           "ws": "accelsim.cli.simulate_systolic", "is": "accelsim.cli.simulate_systolic"}
+ENGINES = {
+    "rs": "accelsim.cli.simulate_rs",
+    "os": "accelsim.cli.simulate_systolic",
+    "ws": "accelsim.cli.simulate_systolic",
+    "is": "accelsim.cli.simulate_systolic",
+}
 
 
 def _modules() -> list:
@@ -38,11 +42,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_network_argument(parser)
     add_accelerator_arguments(parser)
     add_output_arguments(parser, plot_help="save a per-layer chart of cycles and energy (PNG)")
-    parser.add_argument("--dataflow", choices=tuple(ENGINES), default="rs",
-                        help="rs: Eyeriss row-stationary (default); os/ws/is: systolic array "
-                        "output-, weight- or input-stationary")
-    parser.add_argument("--batch", type=positive_int, default=None,
-                        help="images processed together (default: the model's own choice)")
+    parser.add_argument(
+        "--dataflow",
+        choices=tuple(ENGINES),
+        default="rs",
+        help="rs: Eyeriss row-stationary (default); os/ws/is: systolic array "
+        "output-, weight- or input-stationary",
+    )
+    parser.add_argument(
+        "--batch",
+        type=positive_int,
+        default=None,
+        help="images processed together (default: the model's own choice)",
+    )
     for module in _modules():
         module.add_arguments(parser)
     parser.set_defaults(run=run)

@@ -49,7 +49,9 @@ class AccessCounts:
     dram_accesses: float
 
 
-def energy_from_counts(counts: AccessCounts, table: EnergyTable, latency_s: float) -> EnergyBreakdown:
+def energy_from_counts(
+    counts: AccessCounts, table: EnergyTable, latency_s: float
+) -> EnergyBreakdown:
     """Counts x per-access energies, plus clock energy over `latency_s` and control energy."""
     mac = counts.nonzero_macs * table.mac_j
     rf = counts.rf_accesses * table.rf_j

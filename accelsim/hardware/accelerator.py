@@ -37,31 +37,54 @@ class Accelerator:
     rlc_word_bits: int = 64
 
     def __post_init__(self) -> None:
-        ints = ("pe_rows", "pe_cols", "bits", "spad_ifmap_words", "spad_filter_words",
-                "spad_psum_words", "dram_bus_bits", "noc_filter_bits", "noc_ifmap_bits",
-                "noc_psum_bits", "local_link_bits", "rlc_values_per_word", "rlc_word_bits")
+        ints = (
+            "pe_rows",
+            "pe_cols",
+            "bits",
+            "spad_ifmap_words",
+            "spad_filter_words",
+            "spad_psum_words",
+            "dram_bus_bits",
+            "noc_filter_bits",
+            "noc_ifmap_bits",
+            "noc_psum_bits",
+            "local_link_bits",
+            "rlc_values_per_word",
+            "rlc_word_bits",
+        )
         for field in ints:
             value = getattr(self, field)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise AccelsimError(f"accelerator '{self.name}': {field} must be a positive "
-                                    f"integer, got {value!r}")
+                raise AccelsimError(
+                    f"accelerator '{self.name}': {field} must be a positive integer, got {value!r}"
+                )
         for field in ("glb_kb", "glb_ifmap_psum_kb", "glb_filter_kb", "clock_hz", "dram_clock_hz"):
             value = getattr(self, field)
             if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-                raise AccelsimError(f"accelerator '{self.name}': {field} must be a positive "
-                                    f"number, got {value!r}")
+                raise AccelsimError(
+                    f"accelerator '{self.name}': {field} must be a positive number, got {value!r}"
+                )
             object.__setattr__(self, field, float(value))
         if self.bits not in (8, 16):
             raise AccelsimError(f"accelerator '{self.name}': bits must be 8 or 16, got {self.bits}")
         if self.glb_ifmap_psum_kb + self.glb_filter_kb > self.glb_kb + 1e-9:
             raise AccelsimError(
                 f"accelerator '{self.name}': glb_ifmap_psum_kb + glb_filter_kb "
-                f"({self.glb_ifmap_psum_kb} + {self.glb_filter_kb}) exceeds glb_kb {self.glb_kb}")
-        for field in ("noc_filter_bits", "noc_ifmap_bits", "noc_psum_bits", "dram_bus_bits",
-                      "local_link_bits", "rlc_word_bits"):
+                f"({self.glb_ifmap_psum_kb} + {self.glb_filter_kb}) exceeds glb_kb {self.glb_kb}"
+            )
+        for field in (
+            "noc_filter_bits",
+            "noc_ifmap_bits",
+            "noc_psum_bits",
+            "dram_bus_bits",
+            "local_link_bits",
+            "rlc_word_bits",
+        ):
             if getattr(self, field) % self.bits:
-                raise AccelsimError(f"accelerator '{self.name}': {field} {getattr(self, field)} "
-                                    f"is not a multiple of the word width {self.bits}")
+                raise AccelsimError(
+                    f"accelerator '{self.name}': {field} {getattr(self, field)} "
+                    f"is not a multiple of the word width {self.bits}"
+                )
 
     @property
     def num_pes(self) -> int:

@@ -37,8 +37,15 @@ def eyeriss(bits: int = 16) -> AcceleratorConfig:
     if bits == 16:
         hw = Accelerator(name="eyeriss")
     elif bits == 8:
-        hw = Accelerator(name="eyeriss-8bit", bits=8, spad_ifmap_words=24, spad_filter_words=448,
-                         spad_psum_words=48, noc_ifmap_bits=16, rlc_values_per_word=5)
+        hw = Accelerator(
+            name="eyeriss-8bit",
+            bits=8,
+            spad_ifmap_words=24,
+            spad_filter_words=448,
+            spad_psum_words=48,
+            noc_ifmap_bits=16,
+            rlc_values_per_word=5,
+        )
     else:
         raise AccelsimError(f"bits must be 8 or 16, got {bits}")
     return AcceleratorConfig(hw.name, hw, eyeriss_energy(bits))
@@ -57,12 +64,15 @@ def config_from_dict(data: dict[str, Any], origin: str = "config") -> Accelerato
         raise AccelsimError(f"{origin}: expected a table with [hardware] and [energy]")
     unknown = set(data) - {"name", "hardware", "energy"}
     if unknown:
-        raise AccelsimError(f"{origin}: unknown key '{sorted(unknown)[0]}' (expected name, "
-                            "hardware, energy)")
+        raise AccelsimError(
+            f"{origin}: unknown key '{sorted(unknown)[0]}' (expected name, hardware, energy)"
+        )
     hardware = data.get("hardware", {}) or {}
     energy = data.get("energy", {}) or {}
-    for section, values, cls in (("hardware", hardware, Accelerator),
-                                 ("energy", energy, EnergyTable)):
+    for section, values, cls in (
+        ("hardware", hardware, Accelerator),
+        ("energy", energy, EnergyTable),
+    ):
         if not isinstance(values, dict):
             raise AccelsimError(f"{origin}: [{section}] must be a table")
         bad = set(values) - _fields(cls)
@@ -121,8 +131,9 @@ def save_config(config: AcceleratorConfig, path: str | os.PathLike[str]) -> None
     write_text_atomic(p, text)
 
 
-def resolve_config(spec: str = "eyeriss", bits: int | None = None,
-                   control: bool = True) -> AcceleratorConfig:
+def resolve_config(
+    spec: str = "eyeriss", bits: int | None = None, control: bool = True
+) -> AcceleratorConfig:
     """A preset name or a file path, optionally at another bit width and without control energy.
 
     `bits` on a preset picks its 8- or 16-bit variant; on a file it must match the file.
@@ -134,11 +145,13 @@ def resolve_config(spec: str = "eyeriss", bits: int | None = None,
     elif Path(spec).suffix in (".toml", ".yaml", ".yml", ".json"):
         config = load_config(spec)
         if bits is not None and bits != config.hardware.bits:
-            raise AccelsimError(f"--bits {bits} contradicts hardware.bits "
-                                f"{config.hardware.bits} in '{spec}'")
+            raise AccelsimError(
+                f"--bits {bits} contradicts hardware.bits {config.hardware.bits} in '{spec}'"
+            )
     else:
-        raise AccelsimError(f"unknown accelerator '{spec}' (presets: {', '.join(PRESETS)}; "
-                            "or a .toml/.yaml file)")
+        raise AccelsimError(
+            f"unknown accelerator '{spec}' (presets: {', '.join(PRESETS)}; or a .toml/.yaml file)"
+        )
     if not control:
         config = replace(config, energy=config.energy.without_control())
     return config

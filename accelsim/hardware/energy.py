@@ -33,16 +33,28 @@ class EnergyTable:
     def __post_init__(self) -> None:
         for field in ("mac_pj", "rf_pj", "inter_pe_pj", "glb_pj", "dram_pj", "clock_power_w"):
             value = getattr(self, field)
-            if isinstance(value, bool) or not isinstance(value, int | float) or not (
-                    math.isfinite(value) and value >= 0):
-                raise AccelsimError(f"energy table '{self.name}': {field} must be a non-negative "
-                                    f"number, got {value!r}")
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not (math.isfinite(value) and value >= 0)
+            ):
+                raise AccelsimError(
+                    f"energy table '{self.name}': {field} must be a non-negative "
+                    f"number, got {value!r}"
+                )
         if not isinstance(self.control_fraction, int | float) or not 0 <= self.control_fraction < 1:
-            raise AccelsimError(f"energy table '{self.name}': control_fraction must be in [0, 1), "
-                                f"got {self.control_fraction!r}")
-        if not isinstance(self.analytical_macs_per_s, int | float) or not self.analytical_macs_per_s > 0:
-            raise AccelsimError(f"energy table '{self.name}': analytical_macs_per_s must be "
-                                f"positive, got {self.analytical_macs_per_s!r}")
+            raise AccelsimError(
+                f"energy table '{self.name}': control_fraction must be in [0, 1), "
+                f"got {self.control_fraction!r}"
+            )
+        if (
+            not isinstance(self.analytical_macs_per_s, int | float)
+            or not self.analytical_macs_per_s > 0
+        ):
+            raise AccelsimError(
+                f"energy table '{self.name}': analytical_macs_per_s must be "
+                f"positive, got {self.analytical_macs_per_s!r}"
+            )
 
     def without_control(self) -> EnergyTable:
         """The same table with clock and control energy switched off."""
@@ -83,7 +95,12 @@ def eyeriss_energy(bits: int) -> EnergyTable:
     if bits == 16:
         return EnergyTable(name="eyeriss-16bit")
     if bits == 8:
-        return EnergyTable(name="eyeriss-8bit", mac_pj=(0.05 / 2 + 0.9 / 4) * s, rf_pj=mac16 / 2,
-                           inter_pe_pj=2 * mac16 / 2, glb_pj=6 * mac16 / 2,
-                           dram_pj=200 * mac16 / 2)
+        return EnergyTable(
+            name="eyeriss-8bit",
+            mac_pj=(0.05 / 2 + 0.9 / 4) * s,
+            rf_pj=mac16 / 2,
+            inter_pe_pj=2 * mac16 / 2,
+            glb_pj=6 * mac16 / 2,
+            dram_pj=200 * mac16 / 2,
+        )
     raise AccelsimError(f"bits must be 8 or 16, got {bits}")

@@ -11,19 +11,29 @@ import pandas as pd  # noqa: E402
 from accelsim.energy.record import BREAKDOWN_COLUMNS  # noqa: E402
 from accelsim.report.output import save_figure  # noqa: E402
 
-LABELS = {"mac_j": "MAC", "rf_j": "RF (scratchpad)", "inter_pe_j": "inter-PE", "glb_j": "GLB",
-          "dram_j": "DRAM", "clock_j": "clock", "control_j": "other control"}
+LABELS = {
+    "mac_j": "MAC",
+    "rf_j": "RF (scratchpad)",
+    "inter_pe_j": "inter-PE",
+    "glb_j": "GLB",
+    "dram_j": "DRAM",
+    "clock_j": "clock",
+    "control_j": "other control",
+}
 
 
-def plot_energy_breakdown(frame: pd.DataFrame, title: str, path: str, label_column: str = "layer") -> None:
+def plot_energy_breakdown(
+    frame: pd.DataFrame, title: str, path: str, label_column: str = "layer"
+) -> None:
     """One bar per row of `frame`, stacked by energy component, in mJ."""
     fig, ax = plt.subplots(figsize=(max(6.0, 0.45 * len(frame) + 2.5), 4.8))
     bottom = pd.Series(0.0, index=frame.index)
     colors = plt.get_cmap("tab10").colors
     for color, column in zip(colors, BREAKDOWN_COLUMNS, strict=False):
         values = frame[column] * 1e3
-        ax.bar(frame[label_column], values, bottom=bottom, label=LABELS[column], color=color,
-               width=0.7)
+        ax.bar(
+            frame[label_column], values, bottom=bottom, label=LABELS[column], color=color, width=0.7
+        )
         bottom = bottom + values
     ax.set_ylabel("energy per image (mJ)")
     ax.set_xlabel("layer")

@@ -53,8 +53,9 @@ def frame_to_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [{k: _json_value(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
-def render(frame: pd.DataFrame, fmt: str, extra: dict[str, Any] | None = None,
-           float_format: str = "{:.6g}") -> str:
+def render(
+    frame: pd.DataFrame, fmt: str, extra: dict[str, Any] | None = None, float_format: str = "{:.6g}"
+) -> str:
     """Render rows as an aligned text table, CSV (full precision) or JSON.
 
     JSON is `{"layers": [...rows...], **extra}` when `extra` is given, else a list of rows.

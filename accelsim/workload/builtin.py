@@ -44,8 +44,9 @@ class _RowBuilder(NetworkBuilder):
     def __init__(self, network: str, name: str, image: int) -> None:
         self.rows = reference_rows(network)
         first = next(iter(self.rows.values()))
-        super().__init__(name, TensorShape(int(first["in_channels"]), image, image),
-                         _unpadded_zero(first))
+        super().__init__(
+            name, TensorShape(int(first["in_channels"]), image, image), _unpadded_zero(first)
+        )
 
     def layer(self, name: str, inputs: str | None = None) -> str:
         row = self.rows[name]
@@ -63,17 +64,23 @@ class _RowBuilder(NetworkBuilder):
             built = self.fc(name, int(row["filters"]), inputs=inputs, **extra)
         else:
             before, after = split_padding(float(row["pad"]))
-            built = self.conv(name, int(row["filters"]), int(row["filter_size"]),
-                              stride=int(row["stride"]), pad=(before, after, before, after),
-                              groups=groups, inputs=inputs, **extra)
+            built = self.conv(
+                name,
+                int(row["filters"]),
+                int(row["filter_size"]),
+                stride=int(row["stride"]),
+                pad=(before, after, before, after),
+                groups=groups,
+                inputs=inputs,
+                **extra,
+            )
         layer = self.layers[-1]
         if layer.padded_height != float(row["padded_size"]):  # type: ignore[union-attr]
             raise AccelsimError(f"layer '{name}': packaged data inconsistent (padded size)")
         return built
 
     def pool_before(self, name: str, next_layer: str, size: int, stride: int, **kw: object) -> str:
-        return self.pool(name, size, stride, ofmap_zero=_unpadded_zero(self.rows[next_layer]),
-                         **kw)  # type: ignore[arg-type]
+        return self.pool(name, size, stride, ofmap_zero=_unpadded_zero(self.rows[next_layer]), **kw)  # type: ignore[arg-type]
 
     def join(self, name: str, inputs: list[str], group_label: str = "") -> str:
         shapes = [self._shapes[src] for src in inputs]
@@ -105,8 +112,13 @@ def alexnet() -> Network:
 
 def vgg16() -> Network:
     b = _RowBuilder("vgg16", "vgg16", 224)
-    blocks = [["conv1_1", "conv1_2"], ["conv2_1", "conv2_2"], ["conv3_1", "conv3_2", "conv3_3"],
-              ["conv4_1", "conv4_2", "conv4_3"], ["conv5_1", "conv5_2", "conv5_3"]]
+    blocks = [
+        ["conv1_1", "conv1_2"],
+        ["conv2_1", "conv2_2"],
+        ["conv3_1", "conv3_2", "conv3_3"],
+        ["conv4_1", "conv4_2", "conv4_3"],
+        ["conv5_1", "conv5_2", "conv5_3"],
+    ]
     following = ["conv2_1", "conv3_1", "conv4_1", "conv5_1", "fc6"]
     for index, (block, nxt) in enumerate(zip(blocks, following, strict=True), start=1):
         for name in block:
@@ -125,12 +137,15 @@ def _inception(b: _RowBuilder, module: str) -> str:
     b.layer(f"{module}/1x1", inputs=source)
     b.layer(f"{module}/3x3", inputs=f"{module}/3x3_reduce")
     b.layer(f"{module}/5x5", inputs=f"{module}/5x5_reduce")
-    b.pool_before(f"{module}/pool", f"{module}/pool_proj", 3, 1, pad=1, inputs=source,
-                  group_label=label)
+    b.pool_before(
+        f"{module}/pool", f"{module}/pool_proj", 3, 1, pad=1, inputs=source, group_label=label
+    )
     b.layer(f"{module}/pool_proj")
-    return b.join(f"{module}/output",
-                  [f"{module}/1x1", f"{module}/3x3", f"{module}/5x5", f"{module}/pool_proj"],
-                  group_label=label)
+    return b.join(
+        f"{module}/output",
+        [f"{module}/1x1", f"{module}/3x3", f"{module}/5x5", f"{module}/pool_proj"],
+        group_label=label,
+    )
 
 
 def googlenet() -> Network:
@@ -159,8 +174,9 @@ def _fire(b: _RowBuilder, module: str) -> str:
     b.layer(f"{module}/expand1x1", inputs=squeeze)
     b.layer(f"{module}/expand3x3", inputs=squeeze)
     label = b.rows[f"{module}/expand1x1"]["group"]
-    return b.join(f"{module}/concat", [f"{module}/expand1x1", f"{module}/expand3x3"],
-                  group_label=label)
+    return b.join(
+        f"{module}/concat", [f"{module}/expand1x1", f"{module}/expand3x3"], group_label=label
+    )
 
 
 def squeezenet() -> Network:
@@ -187,7 +203,12 @@ BUILTIN_NETWORKS: dict[str, Callable[[], Network]] = {
     "squeezenet": squeezenet,
 }
 
-ALIASES = {"vgg-16": "vgg16", "vgg": "vgg16", "googlenet-v1": "googlenet", "squeezenet-v1.1": "squeezenet"}
+ALIASES = {
+    "vgg-16": "vgg16",
+    "vgg": "vgg16",
+    "googlenet-v1": "googlenet",
+    "squeezenet-v1.1": "squeezenet",
+}
 
 
 @cache
@@ -196,5 +217,6 @@ def builtin_network(name: str) -> Network:
     key = ALIASES.get(name.lower(), name.lower())
     if key not in BUILTIN_NETWORKS:
         raise AccelsimError(
-            f"unknown network '{name}' (built-ins: {', '.join(sorted(BUILTIN_NETWORKS))})")
+            f"unknown network '{name}' (built-ins: {', '.join(sorted(BUILTIN_NETWORKS))})"
+        )
     return BUILTIN_NETWORKS[key]()

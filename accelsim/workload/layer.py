@@ -95,25 +95,37 @@ class ConvLayer:
             raise AccelsimError(f"layer name must be a non-empty string, got {n!r}")
         if self.kind not in ("conv", "fc"):
             raise AccelsimError(f"layer '{n}': kind must be 'conv' or 'fc', got {self.kind!r}")
-        for fname in ("in_channels", "in_height", "in_width", "out_channels", "filter_height",
-                      "filter_width", "stride", "groups"):
+        for fname in (
+            "in_channels",
+            "in_height",
+            "in_width",
+            "out_channels",
+            "filter_height",
+            "filter_width",
+            "stride",
+            "groups",
+        ):
             _check_int(n, fname, getattr(self, fname))
         object.__setattr__(self, "pad", tuple(self.pad))
         _check_padding(n, self.pad)
         if self.in_channels % self.groups:
             raise AccelsimError(
-                f"layer '{n}': in_channels {self.in_channels} not divisible by groups {self.groups}")
+                f"layer '{n}': in_channels {self.in_channels} not divisible by groups {self.groups}"
+            )
         if self.out_channels % self.groups:
             raise AccelsimError(
-                f"layer '{n}': out_channels {self.out_channels} not divisible by groups {self.groups}")
+                f"layer '{n}': out_channels {self.out_channels} not divisible by groups {self.groups}"
+            )
         if self.filter_height > self.padded_height:
             raise AccelsimError(
                 f"layer '{n}': filter_height {self.filter_height} exceeds the padded input height "
-                f"{self.padded_height}")
+                f"{self.padded_height}"
+            )
         if self.filter_width > self.padded_width:
             raise AccelsimError(
                 f"layer '{n}': filter_width {self.filter_width} exceeds the padded input width "
-                f"{self.padded_width}")
+                f"{self.padded_width}"
+            )
         expect_h = output_size(self.padded_height, self.filter_height, self.stride)
         expect_w = output_size(self.padded_width, self.filter_width, self.stride)
         for fname, expect in (("out_height", expect_h), ("out_width", expect_w)):
@@ -125,11 +137,13 @@ class ConvLayer:
             if given != expect:
                 raise AccelsimError(
                     f"layer '{n}': {fname} {given} does not follow from input, padding, stride and "
-                    f"filter (expected {expect})")
+                    f"filter (expected {expect})"
+                )
         if self.kind == "fc" and (self.out_height != 1 or self.out_width != 1):
             raise AccelsimError(
                 f"layer '{n}': a fully connected layer's filter must cover its input "
-                f"(out_height x out_width = {self.out_height} x {self.out_width}, expected 1 x 1)")
+                f"(out_height x out_width = {self.out_height} x {self.out_width}, expected 1 x 1)"
+            )
         _check_fraction(n, "ifmap_zero", self.ifmap_zero)
         _check_fraction(n, "ifmap_zero_unpadded", self.ifmap_zero_unpadded)
         _check_fraction(n, "ofmap_zero", self.ofmap_zero)
@@ -137,7 +151,8 @@ class ConvLayer:
             unpadded = self.ifmap_zero_unpadded or 0.0
             nonzero = (1.0 - unpadded) * self.in_height * self.in_width
             object.__setattr__(
-                self, "ifmap_zero", 1.0 - nonzero / (self.padded_height * self.padded_width))
+                self, "ifmap_zero", 1.0 - nonzero / (self.padded_height * self.padded_width)
+            )
         if self.batch_n is not None:
             _check_int(n, "batch_n", self.batch_n)
         object.__setattr__(self, "inputs", tuple(self.inputs))
@@ -167,8 +182,14 @@ class ConvLayer:
     @property
     def macs(self) -> int:
         """Multiply-accumulates of one image: R * S * C * M * E * F."""
-        return (self.filter_height * self.filter_width * self.channels_per_group
-                * self.out_channels * self.out_height * self.out_width)
+        return (
+            self.filter_height
+            * self.filter_width
+            * self.channels_per_group
+            * self.out_channels
+            * self.out_height
+            * self.out_width
+        )
 
     @property
     def filter_words(self) -> int:
@@ -176,8 +197,11 @@ class ConvLayer:
 
     @property
     def is_square(self) -> bool:
-        return (self.in_height == self.in_width and self.filter_height == self.filter_width
-                and self.pad[0] + self.pad[1] == self.pad[2] + self.pad[3])
+        return (
+            self.in_height == self.in_width
+            and self.filter_height == self.filter_width
+            and self.pad[0] + self.pad[1] == self.pad[2] + self.pad[3]
+        )
 
 
 @dataclass(frozen=True)
@@ -214,7 +238,8 @@ class PoolLayer:
         pw = self.in_width + self.pad[2] + self.pad[3]
         if self.size > ph or self.size > pw:
             raise AccelsimError(
-                f"layer '{n}': size {self.size} exceeds the padded input {ph} x {pw}")
+                f"layer '{n}': size {self.size} exceeds the padded input {ph} x {pw}"
+            )
         for fname, padded in (("out_height", ph), ("out_width", pw)):
             expect = output_size(padded, self.size, self.stride, self.ceil_mode)
             given = getattr(self, fname)
@@ -223,7 +248,8 @@ class PoolLayer:
             elif given != expect:
                 raise AccelsimError(
                     f"layer '{n}': {fname} {given} does not follow from input, padding, stride and "
-                    f"size (expected {expect})")
+                    f"size (expected {expect})"
+                )
         _check_fraction(n, "ofmap_zero", self.ofmap_zero)
         object.__setattr__(self, "inputs", tuple(self.inputs))
 

@@ -58,15 +58,30 @@ def load_network_file(path: str | os.PathLike[str]) -> Network:
         text = p.read_text()
         data = tomllib.loads(text) if suffix == ".toml" else yaml.safe_load(text)
     except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
-        raise AccelsimError(f"network file '{p}': cannot parse: {str(exc).splitlines()[0]}") from None
+        raise AccelsimError(
+            f"network file '{p}': cannot parse: {str(exc).splitlines()[0]}"
+        ) from None
     return network_from_dict(data, default_name=p.stem, origin=f"network file '{p}'")
 
 
 # Layer CSV ---------------------------------------------------------------------------------------
 _REQUIRED = ("name", "input_size", "in_channels", "filter_size", "filters", "stride")
-_OPTIONAL = ("kind", "pad", "groups", "output_size", "input_height", "input_width",
-             "filter_height", "filter_width", "ifmap_sparsity_padded", "ifmap_sparsity",
-             "ofmap_sparsity", "batch_n", "group", "padded_size")
+_OPTIONAL = (
+    "kind",
+    "pad",
+    "groups",
+    "output_size",
+    "input_height",
+    "input_width",
+    "filter_height",
+    "filter_width",
+    "ifmap_sparsity_padded",
+    "ifmap_sparsity",
+    "ofmap_sparsity",
+    "batch_n",
+    "group",
+    "padded_size",
+)
 
 
 def _number(origin: str, row: dict[str, str], column: str, integer: bool) -> Any:
@@ -74,24 +89,30 @@ def _number(origin: str, row: dict[str, str], column: str, integer: bool) -> Any
     try:
         value = float(text)
     except ValueError:
-        raise AccelsimError(f"{origin}: layer '{row.get('name', '?')}': {column} must be a "
-                            f"number, got '{text}'") from None
+        raise AccelsimError(
+            f"{origin}: layer '{row.get('name', '?')}': {column} must be a number, got '{text}'"
+        ) from None
     if integer:
         if not value.is_integer():
-            raise AccelsimError(f"{origin}: layer '{row.get('name', '?')}': {column} must be an "
-                                f"integer, got '{text}'")
+            raise AccelsimError(
+                f"{origin}: layer '{row.get('name', '?')}': {column} must be an "
+                f"integer, got '{text}'"
+            )
         return int(value)
     return value
 
 
 def _padding(origin: str, name: str, pad: float) -> tuple[int, int]:
     if pad < 0 or not (2 * pad).is_integer():
-        raise AccelsimError(f"{origin}: layer '{name}': pad must be a non-negative integer or "
-                            f"x.5, got {pad}")
+        raise AccelsimError(
+            f"{origin}: layer '{name}': pad must be a non-negative integer or x.5, got {pad}"
+        )
     return math.floor(pad), math.ceil(pad)
 
 
-def layer_from_row(row: dict[str, str], origin: str, inputs: tuple[str, ...] = (INPUT,)) -> ConvLayer:
+def layer_from_row(
+    row: dict[str, str], origin: str, inputs: tuple[str, ...] = (INPUT,)
+) -> ConvLayer:
     """One conv/FC layer from a layer-CSV row (strings), validated."""
     name = (row.get("name") or "").strip()
     if not name:
@@ -115,18 +136,32 @@ def layer_from_row(row: dict[str, str], origin: str, inputs: tuple[str, ...] = (
         if isinstance(value, int) and value < 1:
             raise AccelsimError(f"{origin}: layer '{name}': {label} must be >= 1, got {value}")
     layer = ConvLayer(
-        name=name, in_channels=channels * groups, in_height=height, in_width=width,
-        out_channels=get("filters"), filter_height=r, filter_width=s, stride=get("stride"),
-        pad=(before, after, before, after), groups=groups, kind=kind,  # type: ignore[arg-type]
-        out_height=output, out_width=output,
+        name=name,
+        in_channels=channels * groups,
+        in_height=height,
+        in_width=width,
+        out_channels=get("filters"),
+        filter_height=r,
+        filter_width=s,
+        stride=get("stride"),
+        pad=(before, after, before, after),
+        groups=groups,
+        kind=kind,  # type: ignore[arg-type]
+        out_height=output,
+        out_width=output,
         ifmap_zero=get("ifmap_sparsity_padded", integer=False),
         ifmap_zero_unpadded=get("ifmap_sparsity", integer=False),
         ofmap_zero=get("ofmap_sparsity", integer=False, default=0.0),
-        batch_n=get("batch_n"), inputs=inputs, group_label=(row.get("group") or "").strip())
+        batch_n=get("batch_n"),
+        inputs=inputs,
+        group_label=(row.get("group") or "").strip(),
+    )
     padded = get("padded_size", integer=False)
     if padded is not None and padded != layer.padded_height:
-        raise AccelsimError(f"{origin}: layer '{name}': padded_size {padded:g} does not equal "
-                            f"input_size + 2 * pad = {layer.padded_height}")
+        raise AccelsimError(
+            f"{origin}: layer '{name}': padded_size {padded:g} does not equal "
+            f"input_size + 2 * pad = {layer.padded_height}"
+        )
     return layer
 
 
@@ -157,8 +192,16 @@ _LAYER_KEYS = {
     "global_pool": {"mode"},
     "concat": set(),
 }
-_COMMON_KEYS = {"name", "type", "inputs", "ifmap_zero", "ifmap_zero_unpadded", "ofmap_zero",
-                "batch_n", "group"}
+_COMMON_KEYS = {
+    "name",
+    "type",
+    "inputs",
+    "ifmap_zero",
+    "ifmap_zero_unpadded",
+    "ofmap_zero",
+    "batch_n",
+    "group",
+}
 _NO_IFMAP = {"pool", "global_pool", "concat"}
 
 
@@ -176,14 +219,20 @@ def network_from_dict(data: Any, default_name: str = "network", origin: str = "n
     if bad:
         raise AccelsimError(f"{origin}: unknown key '{sorted(bad)[0]}' in input")
     try:
-        shape = TensorShape(int(spec_in["channels"]), int(spec_in.get("height", spec_in.get("size"))),
-                            int(spec_in.get("width", spec_in.get("size"))))
+        shape = TensorShape(
+            int(spec_in["channels"]),
+            int(spec_in.get("height", spec_in.get("size"))),
+            int(spec_in.get("width", spec_in.get("size"))),
+        )
     except (KeyError, TypeError, ValueError):
-        raise AccelsimError(f"{origin}: input needs integer channels and height/width (or size)") from None
+        raise AccelsimError(
+            f"{origin}: input needs integer channels and height/width (or size)"
+        ) from None
     if min(shape.channels, shape.height, shape.width) < 1:
         raise AccelsimError(f"{origin}: input sizes must be positive, got {shape}")
-    builder = NetworkBuilder(str(data.get("name", default_name)), shape,
-                             float(spec_in.get("zero", 0.0)))
+    builder = NetworkBuilder(
+        str(data.get("name", default_name)), shape, float(spec_in.get("zero", 0.0))
+    )
     layers = data.get("layers")
     if not isinstance(layers, list) or not layers:
         raise AccelsimError(f"{origin}: 'layers' must be a non-empty list")
@@ -208,8 +257,11 @@ def _add_declared_layer(builder: NetworkBuilder, spec: Any, where: str) -> None:
     if not isinstance(name, str) or not name:
         raise AccelsimError(f"{where}: needs a name")
     inputs = spec.get("inputs")
-    extra = {k: spec[k] for k in ("ifmap_zero", "ifmap_zero_unpadded", "ofmap_zero", "batch_n")
-             if k in spec}
+    extra = {
+        k: spec[k]
+        for k in ("ifmap_zero", "ifmap_zero_unpadded", "ofmap_zero", "batch_n")
+        if k in spec
+    }
     if "group" in spec:
         extra["group_label"] = str(spec["group"])
     try:
@@ -225,15 +277,29 @@ def _add_declared_layer(builder: NetworkBuilder, spec: Any, where: str) -> None:
         if kind == "conv":
             size = spec.get("size")
             size = tuple(size) if isinstance(size, list) else size
-            builder.conv(name, spec.get("filters"), size, stride=spec.get("stride", 1),
-                         pad=_declared_pad(name, spec.get("pad", 0)),
-                         groups=spec.get("groups", 1), inputs=inputs, **extra)
+            builder.conv(
+                name,
+                spec.get("filters"),
+                size,
+                stride=spec.get("stride", 1),
+                pad=_declared_pad(name, spec.get("pad", 0)),
+                groups=spec.get("groups", 1),
+                inputs=inputs,
+                **extra,
+            )
         elif kind == "fc":
             builder.fc(name, spec.get("outputs"), inputs=inputs, **extra)
         elif kind == "pool":
-            builder.pool(name, spec.get("size"), spec.get("stride", spec.get("size")),
-                         mode=spec.get("mode", "max"), pad=_declared_pad(name, spec.get("pad", 0)),
-                         ceil_mode=bool(spec.get("ceil_mode", False)), inputs=inputs, **extra)
+            builder.pool(
+                name,
+                spec.get("size"),
+                spec.get("stride", spec.get("size")),
+                mode=spec.get("mode", "max"),
+                pad=_declared_pad(name, spec.get("pad", 0)),
+                ceil_mode=bool(spec.get("ceil_mode", False)),
+                inputs=inputs,
+                **extra,
+            )
         else:
             builder.global_pool(name, mode=spec.get("mode", "avg"), inputs=inputs, **extra)
     except TypeError as exc:
@@ -246,6 +312,8 @@ def _declared_pad(name: str, pad: Any) -> int | tuple[int, int, int, int]:
             return (pad[0], pad[0], pad[1], pad[1])
         if len(pad) == 4:
             return tuple(pad)  # type: ignore[return-value]
-        raise AccelsimError(f"layer '{name}': pad must be an integer, [top/bottom, left/right] "
-                            "or [top, bottom, left, right]")
+        raise AccelsimError(
+            f"layer '{name}': pad must be an integer, [top/bottom, left/right] "
+            "or [top, bottom, left, right]"
+        )
     return pad

@@ -33,7 +33,8 @@ class Network:
             raise AccelsimError(f"network '{self.name}': has no layers")
         if not 0.0 <= self.input_zero <= 1.0:
             raise AccelsimError(
-                f"network '{self.name}': input_zero must be in [0, 1], got {self.input_zero}")
+                f"network '{self.name}': input_zero must be in [0, 1], got {self.input_zero}"
+            )
         shapes: dict[str, TensorShape | None] = {INPUT: self.input_shape}
         for layer in self.layers:
             if layer.name in shapes:
@@ -43,18 +44,22 @@ class Network:
             for src in layer.inputs:
                 if src not in shapes:
                     raise AccelsimError(
-                        f"layer '{layer.name}': input '{src}' is not an earlier layer or 'input'")
+                        f"layer '{layer.name}': input '{src}' is not an earlier layer or 'input'"
+                    )
             produced = [shapes[src] for src in layer.inputs]
             if self.input_shape is None and layer.inputs == (INPUT,):
                 if isinstance(layer, ConcatLayer):
-                    raise AccelsimError(f"layer '{layer.name}': a concatenation cannot read 'input'")
+                    raise AccelsimError(
+                        f"layer '{layer.name}': a concatenation cannot read 'input'"
+                    )
             elif isinstance(layer, ConcatLayer):
                 self._check_concat(layer, produced)
             else:
                 if len(produced) != 1:
                     raise AccelsimError(
                         f"layer '{layer.name}': a {layer.kind} layer takes exactly one input, "
-                        f"got {len(produced)}")
+                        f"got {len(produced)}"
+                    )
                 self._check_edge(layer, produced[0])
             shapes[layer.name] = layer.output_shape
         object.__setattr__(self, "_shapes", shapes)
@@ -67,23 +72,27 @@ class Network:
             if got != want:
                 raise AccelsimError(
                     f"layer '{layer.name}': input {field} {want} does not match its input "
-                    f"'{layer.inputs[0]}', which produces {got}")
+                    f"'{layer.inputs[0]}', which produces {got}"
+                )
 
     @staticmethod
     def _check_concat(layer: ConcatLayer, produced: list[TensorShape]) -> None:
         if len(produced) != len(layer.input_channels):
             raise AccelsimError(
                 f"layer '{layer.name}': lists {len(layer.input_channels)} input channel counts for "
-                f"{len(produced)} inputs")
+                f"{len(produced)} inputs"
+            )
         for src, shape, channels in zip(layer.inputs, produced, layer.input_channels, strict=True):
             if (shape.height, shape.width) != (layer.height, layer.width):
                 raise AccelsimError(
                     f"layer '{layer.name}': joins tensors of different spatial size ('{src}' is "
-                    f"{shape.height} x {shape.width}, expected {layer.height} x {layer.width})")
+                    f"{shape.height} x {shape.width}, expected {layer.height} x {layer.width})"
+                )
             if shape.channels != channels:
                 raise AccelsimError(
                     f"layer '{layer.name}': input '{src}' has {shape.channels} channels, "
-                    f"declared {channels}")
+                    f"declared {channels}"
+                )
 
     # Queries -----------------------------------------------------------------------------------
     def __iter__(self) -> Iterator[Layer]:
@@ -153,36 +162,86 @@ class NetworkBuilder:
         self._last = layer.name
         return layer.name
 
-    def conv(self, name: str, filters: int, size: int | tuple[int, int], stride: int = 1,
-             pad: int | tuple[int, int, int, int] = 0, groups: int = 1, inputs: str | None = None,
-             **extra: object) -> str:
+    def conv(
+        self,
+        name: str,
+        filters: int,
+        size: int | tuple[int, int],
+        stride: int = 1,
+        pad: int | tuple[int, int, int, int] = 0,
+        groups: int = 1,
+        inputs: str | None = None,
+        **extra: object,
+    ) -> str:
         src, shape = self._source(inputs)
         r, s = (size, size) if isinstance(size, int) else size
         padding = (pad,) * 4 if isinstance(pad, int) else tuple(pad)
-        return self._add(ConvLayer(
-            name=name, in_channels=shape.channels, in_height=shape.height, in_width=shape.width,
-            out_channels=filters, filter_height=r, filter_width=s, stride=stride, pad=padding,
-            groups=groups, inputs=(src,), **extra))  # type: ignore[arg-type]
+        return self._add(
+            ConvLayer(
+                name=name,
+                in_channels=shape.channels,
+                in_height=shape.height,
+                in_width=shape.width,
+                out_channels=filters,
+                filter_height=r,
+                filter_width=s,
+                stride=stride,
+                pad=padding,
+                groups=groups,
+                inputs=(src,),
+                **extra,
+            )
+        )  # type: ignore[arg-type]
 
     def fc(self, name: str, outputs: int, inputs: str | None = None, **extra: object) -> str:
         src, shape = self._source(inputs)
-        return self._add(ConvLayer(
-            name=name, in_channels=shape.channels, in_height=shape.height, in_width=shape.width,
-            out_channels=outputs, filter_height=shape.height, filter_width=shape.width, kind="fc",
-            inputs=(src,), **extra))  # type: ignore[arg-type]
+        return self._add(
+            ConvLayer(
+                name=name,
+                in_channels=shape.channels,
+                in_height=shape.height,
+                in_width=shape.width,
+                out_channels=outputs,
+                filter_height=shape.height,
+                filter_width=shape.width,
+                kind="fc",
+                inputs=(src,),
+                **extra,
+            )
+        )  # type: ignore[arg-type]
 
-    def pool(self, name: str, size: int, stride: int, mode: str = "max",
-             pad: int | tuple[int, int, int, int] = 0, ceil_mode: bool = False,
-             inputs: str | None = None, **extra: object) -> str:
+    def pool(
+        self,
+        name: str,
+        size: int,
+        stride: int,
+        mode: str = "max",
+        pad: int | tuple[int, int, int, int] = 0,
+        ceil_mode: bool = False,
+        inputs: str | None = None,
+        **extra: object,
+    ) -> str:
         src, shape = self._source(inputs)
         padding = (pad,) * 4 if isinstance(pad, int) else tuple(pad)
-        return self._add(PoolLayer(
-            name=name, in_channels=shape.channels, in_height=shape.height, in_width=shape.width,
-            size=size, stride=stride, mode=mode, pad=padding, ceil_mode=ceil_mode,  # type: ignore[arg-type]
-            inputs=(src,), **extra))  # type: ignore[arg-type]
+        return self._add(
+            PoolLayer(
+                name=name,
+                in_channels=shape.channels,
+                in_height=shape.height,
+                in_width=shape.width,
+                size=size,
+                stride=stride,
+                mode=mode,
+                pad=padding,
+                ceil_mode=ceil_mode,  # type: ignore[arg-type]
+                inputs=(src,),
+                **extra,
+            )
+        )  # type: ignore[arg-type]
 
-    def global_pool(self, name: str, mode: str = "avg", inputs: str | None = None,
-                    **extra: object) -> str:
+    def global_pool(
+        self, name: str, mode: str = "avg", inputs: str | None = None, **extra: object
+    ) -> str:
         _, shape = self._source(inputs)
         if shape.height != shape.width:
             raise AccelsimError(f"layer '{name}': global pooling needs a square input")
@@ -195,10 +254,18 @@ class NetworkBuilder:
             if (shape.height, shape.width) != (first.height, first.width):
                 raise AccelsimError(
                     f"layer '{name}': joins tensors of different spatial size ('{src}' is "
-                    f"{shape.height} x {shape.width}, '{inputs[0]}' is {first.height} x {first.width})")
-        return self._add(ConcatLayer(
-            name=name, input_channels=tuple(s.channels for s in shapes), height=first.height,
-            width=first.width, inputs=tuple(inputs), **extra))  # type: ignore[arg-type]
+                    f"{shape.height} x {shape.width}, '{inputs[0]}' is {first.height} x {first.width})"
+                )
+        return self._add(
+            ConcatLayer(
+                name=name,
+                input_channels=tuple(s.channels for s in shapes),
+                height=first.height,
+                width=first.width,
+                inputs=tuple(inputs),
+                **extra,
+            )
+        )  # type: ignore[arg-type]
 
     def build(self) -> Network:
         return Network(self.name, self.input_shape, tuple(self.layers), self.input_zero)

@@ -19,9 +19,18 @@ def layers(draw):
     h = draw(st.integers(max(1, r - 2 * pad), 64))
     stride = draw(st.integers(1, 4))
     return ConvLayer(
-        name="x", in_channels=draw(st.integers(1, 512)), in_height=h, in_width=h,
-        out_channels=draw(st.integers(1, 512)), filter_height=r, filter_width=r, stride=stride,
-        pad=(pad,) * 4, ifmap_zero=draw(st.floats(0, 1)), ofmap_zero=draw(st.floats(0, 1)))
+        name="x",
+        in_channels=draw(st.integers(1, 512)),
+        in_height=h,
+        in_width=h,
+        out_channels=draw(st.integers(1, 512)),
+        filter_height=r,
+        filter_width=r,
+        stride=stride,
+        pad=(pad,) * 4,
+        ifmap_zero=draw(st.floats(0, 1)),
+        ofmap_zero=draw(st.floats(0, 1)),
+    )
 
 
 @settings(max_examples=300, deadline=None)
@@ -31,8 +40,13 @@ def test_counts_and_energies_non_negative(layer, bits, first):
     r, c, m = layer.filter_height, layer.channels_per_group, layer.out_channels
     assert res.macs == r * r * c * m * layer.out_height * layer.out_width
     assert 0 <= res.nonzero_macs <= res.macs * (1 + 1e-12)
-    for value in (res.rf_accesses, res.inter_pe_transfers, res.glb_accesses, res.dram_accesses,
-                  *dataclasses.astuple(res.energy)):
+    for value in (
+        res.rf_accesses,
+        res.inter_pe_transfers,
+        res.glb_accesses,
+        res.dram_accesses,
+        *dataclasses.astuple(res.energy),
+    ):
         assert value >= 0
     assert res.schedule.n >= 1
 

@@ -45,8 +45,9 @@ def test_alexnet_reference_every_column(bits):
     assert list(ours["layer"]) == list(reference["layer_name"])
     for ref_column, (column, scale) in COLUMNS.items():
         factor = bits / 8 / 2**20 if scale == MB else scale
-        np.testing.assert_allclose(ours[column] * factor, reference[ref_column], rtol=1e-9,
-                                   atol=0, err_msg=ref_column)
+        np.testing.assert_allclose(
+            ours[column] * factor, reference[ref_column], rtol=1e-9, atol=0, err_msg=ref_column
+        )
 
 
 def test_breakdown_sums_to_total():
@@ -59,18 +60,29 @@ def test_no_control_removes_clock_and_control():
     on = network_frame(builtin_network("alexnet"), resolve_config("eyeriss"))
     off = network_frame(builtin_network("alexnet"), resolve_config("eyeriss", control=False))
     assert (off["clock_j"] == 0).all() and (off["control_j"] == 0).all()
-    np.testing.assert_allclose(on["energy_j"] - on["clock_j"] - on["control_j"], off["energy_j"],
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        on["energy_j"] - on["clock_j"] - on["control_j"], off["energy_j"], rtol=1e-12
+    )
 
 
 OCTAVE = {
-    "energy": ("energy_j", 1), "energy_first": ("energy_j_computed_n", 1), "n": ("n", 1),
-    "n_first": ("n_computed", 1), "psum_kb": ("psum_kb", 1), "ifmap_kb": ("ifmap_kb", 1),
-    "total_kb": ("total_kb", 1), "nzmac": ("nonzero_macs", 1), "rf_mb": ("rf_accesses", MB),
-    "glb_mb": ("glb_accesses", MB), "dram_mb": ("dram_accesses", MB),
-    "fglb": ("glb_filter_accesses", MB), "iglb": ("glb_ifmap_accesses", MB),
-    "pglb": ("glb_psum_accesses", MB), "fdram": ("dram_filter_accesses", MB),
-    "idram": ("dram_ifmap_accesses", MB), "odram": ("dram_ofmap_accesses", MB),
+    "energy": ("energy_j", 1),
+    "energy_first": ("energy_j_computed_n", 1),
+    "n": ("n", 1),
+    "n_first": ("n_computed", 1),
+    "psum_kb": ("psum_kb", 1),
+    "ifmap_kb": ("ifmap_kb", 1),
+    "total_kb": ("total_kb", 1),
+    "nzmac": ("nonzero_macs", 1),
+    "rf_mb": ("rf_accesses", MB),
+    "glb_mb": ("glb_accesses", MB),
+    "dram_mb": ("dram_accesses", MB),
+    "fglb": ("glb_filter_accesses", MB),
+    "iglb": ("glb_ifmap_accesses", MB),
+    "pglb": ("glb_psum_accesses", MB),
+    "fdram": ("dram_filter_accesses", MB),
+    "idram": ("dram_ifmap_accesses", MB),
+    "odram": ("dram_ofmap_accesses", MB),
 }
 
 
@@ -84,5 +96,10 @@ def test_all_networks_against_reference_run(network, bits, control):
     assert len(ours) == len(reference)
     for ref_column, (column, scale) in OCTAVE.items():
         factor = bits / 8 / 2**20 if scale == MB else scale
-        np.testing.assert_allclose(ours[column] * factor, reference[ref_column], rtol=1e-9,
-                                   atol=0, err_msg=f"{network} {ref_column}")
+        np.testing.assert_allclose(
+            ours[column] * factor,
+            reference[ref_column],
+            rtol=1e-9,
+            atol=0,
+            err_msg=f"{network} {ref_column}",
+        )

@@ -25,26 +25,54 @@ def test_energy_csv_matches_reference(capsys):
     from io import StringIO
 
     frame = pd.read_csv(StringIO(out))
-    for column in ("layer", "macs", "energy_j", "rf_accesses", "glb_accesses", "dram_accesses",
-                   "mac_j", "rf_j", "inter_pe_j", "glb_j", "dram_j", "clock_j", "control_j"):
+    for column in (
+        "layer",
+        "macs",
+        "energy_j",
+        "rf_accesses",
+        "glb_accesses",
+        "dram_accesses",
+        "mac_j",
+        "rf_j",
+        "inter_pe_j",
+        "glb_j",
+        "dram_j",
+        "clock_j",
+        "control_j",
+    ):
         assert column in frame.columns
     reference = pd.read_csv(REFERENCE / "cnnergy_alexnet_16bit.csv")
     rel = (frame["energy_j"] - reference["final_energy_per_ifmap"]).abs() / reference[
-        "final_energy_per_ifmap"]
+        "final_energy_per_ifmap"
+    ]
     assert rel.max() < 1e-12
 
 
 def test_energy_json_and_files(capsys, tmp_path):
     out_file = tmp_path / "e.json"
     plot = tmp_path / "e.png"
-    code, out, _ = run_cli(capsys, "energy", "squeezenet", "--bits", "8", "--no-control",
-                           "--format", "json", "--out", str(out_file), "--plot", str(plot))
+    code, out, _ = run_cli(
+        capsys,
+        "energy",
+        "squeezenet",
+        "--bits",
+        "8",
+        "--no-control",
+        "--format",
+        "json",
+        "--out",
+        str(out_file),
+        "--plot",
+        str(plot),
+    )
     assert code == 0 and out == ""
     payload = json.loads(out_file.read_text())
     assert payload["bits"] == 8 and payload["control"] is False
     assert len(payload["layers"]) == 26
     assert all(row["clock_j"] == 0 for row in payload["layers"])
-    assert abs(payload["totals"]["energy_j"] - sum(r["energy_j"] for r in payload["layers"])) < 1e-12
+    assert (
+        abs(payload["totals"]["energy_j"] - sum(r["energy_j"] for r in payload["layers"])) < 1e-12
+    )
     assert plot.stat().st_size > 10_000
     assert not list(tmp_path.glob(".*"))  # no temporary files left behind
 
@@ -60,18 +88,22 @@ def test_networks_listing(capsys):
     assert code == 0
     assert out.splitlines()[0].startswith("network,")
     assert {"alexnet", "vgg16", "googlenet", "squeezenet"} <= {
-        line.split(",")[0] for line in out.splitlines()[1:]}
+        line.split(",")[0] for line in out.splitlines()[1:]
+    }
 
 
-@pytest.mark.parametrize(("argv", "message"), [
-    (["energy", "resnet"], "unknown network 'resnet'"),
-    (["energy", "alexnet", "--accelerator", "tpu"], "unknown accelerator 'tpu'"),
-    (["energy", "alexnet", "--bits", "12"], "invalid choice"),
-    (["energy", "alexnet", "--format", "xml"], "invalid choice"),
-    (["energy", "/nonexistent/net.csv"], "does not exist"),
-    (["energy", "alexnet", "--out", "/nonexistent/dir/x.csv"], "does not exist"),
-    (["energy"], "required"),
-])
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["energy", "resnet"], "unknown network 'resnet'"),
+        (["energy", "alexnet", "--accelerator", "tpu"], "unknown accelerator 'tpu'"),
+        (["energy", "alexnet", "--bits", "12"], "invalid choice"),
+        (["energy", "alexnet", "--format", "xml"], "invalid choice"),
+        (["energy", "/nonexistent/net.csv"], "does not exist"),
+        (["energy", "alexnet", "--out", "/nonexistent/dir/x.csv"], "does not exist"),
+        (["energy"], "required"),
+    ],
+)
 def test_errors_are_one_line_exit_2(capsys, argv, message):
     with pytest.raises(SystemExit) as info:
         code = main(argv)
@@ -86,15 +118,24 @@ def test_bad_network_file_one_line(capsys, tmp_path):
     path.write_text("name,input_size,in_channels,filter_size,filters,stride\nc1,8,3,11,4,1\n")
     code, _, err = run_cli(capsys, "energy", str(path))
     assert code == 2
-    assert err == ("accelsim: error: layer 'c1': filter_height 11 exceeds the padded input "
-                   "height 8\n")
+    assert err == (
+        "accelsim: error: layer 'c1': filter_height 11 exceeds the padded input height 8\n"
+    )
 
 
 def test_console_script_subprocess():
-    result = subprocess.run([sys.executable, "-m", "accelsim.cli.main", "energy", "alexnet",
-                             "--format", "csv"], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "accelsim.cli.main", "energy", "alexnet", "--format", "csv"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("layer,group,macs")
-    bad = subprocess.run([sys.executable, "-m", "accelsim.cli.main", "energy", "nope"],
-                         capture_output=True, text=True, check=False)
+    bad = subprocess.run(
+        [sys.executable, "-m", "accelsim.cli.main", "energy", "nope"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1

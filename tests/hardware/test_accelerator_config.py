@@ -12,8 +12,11 @@ def test_presets():
     c8 = resolve_config("eyeriss", bits=8)
     assert resolve_config("eyeriss-8bit") == c8
     assert c16.hardware.num_pes == 168 and c16.hardware.glb_ifmap_psum_words == 51200
-    assert (c8.hardware.spad_ifmap_words, c8.hardware.spad_filter_words,
-            c8.hardware.spad_psum_words) == (24, 448, 48)
+    assert (
+        c8.hardware.spad_ifmap_words,
+        c8.hardware.spad_filter_words,
+        c8.hardware.spad_psum_words,
+    ) == (24, 448, 48)
     s = TECH_SCALE_45_TO_65
     assert c16.energy.mac_pj == pytest.approx(0.95 * s)
     assert c16.energy.dram_pj == pytest.approx(200 * 0.95 * s)
@@ -34,24 +37,29 @@ def test_round_trip(tmp_path, suffix):
 
 def test_partial_file_takes_defaults(tmp_path):
     path = tmp_path / "big.toml"
-    path.write_text('name = "big"\n[hardware]\npe_rows = 16\npe_cols = 16\n[energy]\ndram_pj = 100.0\n')
+    path.write_text(
+        'name = "big"\n[hardware]\npe_rows = 16\npe_cols = 16\n[energy]\ndram_pj = 100.0\n'
+    )
     config = load_config(path)
     assert config.hardware.num_pes == 256 and config.energy.dram_pj == 100.0
     assert config.hardware.spad_filter_words == 224
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ('[hardware]\npe_rowz = 3\n', "unknown key 'pe_rowz' in \\[hardware\\]"),
-    ('[energy]\nsram_pj = 3.0\n', "unknown key 'sram_pj' in \\[energy\\]"),
-    ('[power]\nx = 1\n', "unknown key 'power'"),
-    ('[hardware]\npe_rows = 0\n', "pe_rows must be a positive integer"),
-    ('[hardware]\nbits = 12\n', "bits must be 8 or 16"),
-    ('[hardware]\nglb_filter_kb = 20.0\n', "exceeds glb_kb"),
-    ('[hardware]\nclock_hz = -1\n', "clock_hz must be a positive number"),
-    ('[energy]\ndram_pj = -5.0\n', "dram_pj must be a non-negative number"),
-    ('[energy]\ncontrol_fraction = 1.0\n', "control_fraction must be in"),
-    ('[hardware\n', "cannot parse"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[hardware]\npe_rowz = 3\n", "unknown key 'pe_rowz' in \\[hardware\\]"),
+        ("[energy]\nsram_pj = 3.0\n", "unknown key 'sram_pj' in \\[energy\\]"),
+        ("[power]\nx = 1\n", "unknown key 'power'"),
+        ("[hardware]\npe_rows = 0\n", "pe_rows must be a positive integer"),
+        ("[hardware]\nbits = 12\n", "bits must be 8 or 16"),
+        ("[hardware]\nglb_filter_kb = 20.0\n", "exceeds glb_kb"),
+        ("[hardware]\nclock_hz = -1\n", "clock_hz must be a positive number"),
+        ("[energy]\ndram_pj = -5.0\n", "dram_pj must be a non-negative number"),
+        ("[energy]\ncontrol_fraction = 1.0\n", "control_fraction must be in"),
+        ("[hardware\n", "cannot parse"),
+    ],
+)
 def test_rejected_files(tmp_path, text, message):
     path = tmp_path / "bad.toml"
     path.write_text(text)

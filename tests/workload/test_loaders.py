@@ -21,17 +21,21 @@ def test_layer_csv_roundtrips_the_packaged_files(tmp_path):
     assert net.is_layer_list
     builtin = builtin_network("googlenet")
     assert [(a.macs, a.ifmap_zero, a.padded_height) for a in net.compute_layers] == [
-        (b.macs, b.ifmap_zero, b.padded_height) for b in builtin.compute_layers]
+        (b.macs, b.ifmap_zero, b.padded_height) for b in builtin.compute_layers
+    ]
 
 
-@pytest.mark.parametrize(("row", "message"), [
-    ("c1,conv,8,0,3,3,4,1,7", "out_height 7 does not follow"),
-    ("c1,conv,8,0,3,11,4,1,", "filter_height 11 exceeds the padded input height 8"),
-    ("c1,conv,8,0,-3,3,4,1,", "in_channels must be >= 1"),
-    ("c1,conv,8,0.3,3,3,4,1,", "pad must be a non-negative integer or x.5"),
-    ("c1,conv,eight,0,3,3,4,1,", "input_size must be a number"),
-    (",conv,8,0,3,3,4,1,", "empty name"),
-])
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("c1,conv,8,0,3,3,4,1,7", "out_height 7 does not follow"),
+        ("c1,conv,8,0,3,11,4,1,", "filter_height 11 exceeds the padded input height 8"),
+        ("c1,conv,8,0,-3,3,4,1,", "in_channels must be >= 1"),
+        ("c1,conv,8,0.3,3,3,4,1,", "pad must be a non-negative integer or x.5"),
+        ("c1,conv,eight,0,3,3,4,1,", "input_size must be a number"),
+        (",conv,8,0,3,3,4,1,", "empty name"),
+    ],
+)
 def test_layer_csv_errors(tmp_path, row, message):
     path = tmp_path / "bad.csv"
     path.write_text(HEADER + row + "\n")
@@ -41,7 +45,9 @@ def test_layer_csv_errors(tmp_path, row, message):
 
 def test_layer_csv_unknown_and_missing_columns(tmp_path):
     path = tmp_path / "bad.csv"
-    path.write_text("name,input_size,in_channels,filter_size,filters,stride,colour\nc,8,3,3,4,1,red\n")
+    path.write_text(
+        "name,input_size,in_channels,filter_size,filters,stride,colour\nc,8,3,3,4,1,red\n"
+    )
     with pytest.raises(AccelsimError, match="unknown column 'colour'"):
         load_network(str(path))
     path.write_text("name,input_size,in_channels,filter_size,filters\nc,8,3,3,4\n")
@@ -51,9 +57,11 @@ def test_layer_csv_unknown_and_missing_columns(tmp_path):
 
 def test_scalesim_topology(tmp_path):
     path = tmp_path / "topo.csv"
-    path.write_text("Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, "
-                    "Num Filter, Strides,\nConv1, 227, 227, 11, 11, 3, 96, 4,\n"
-                    "Conv2, 31, 31, 5, 5, 96, 256, 1,\n")
+    path.write_text(
+        "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, "
+        "Num Filter, Strides,\nConv1, 227, 227, 11, 11, 3, 96, 4,\n"
+        "Conv2, 31, 31, 5, 5, 96, 256, 1,\n"
+    )
     net = load_network(str(path))
     assert [layer.out_height for layer in net.layers] == [55, 27]
     assert net.layers[1].macs == 5 * 5 * 96 * 256 * 27 * 27
@@ -90,19 +98,30 @@ def test_declarative_json_yaml_toml(tmp_path):
     assert nets[0] == nets[1] == nets[2]
 
 
-@pytest.mark.parametrize(("patch", "message"), [
-    ({"layers": [{"name": "x", "type": "conv", "filters": 4, "size": 3, "colour": 1}]},
-     "unknown key 'colour'"),
-    ({"layers": [{"name": "x", "type": "magic"}]}, "type must be one of"),
-    ({"layers": [{"name": "x", "type": "conv", "filters": 4, "size": 40}]},
-     "filter_height 40 exceeds"),
-    ({"layers": [{"name": "x", "type": "conv", "filters": -4, "size": 3}]},
-     "out_channels must be >= 1"),
-    ({"layers": [{"name": "x", "type": "conv", "filters": 4, "size": 3, "inputs": "y"}]},
-     "no layer named 'y'"),
-    ({"input": {"channels": 3}}, "input needs integer channels"),
-    ({"extra": 1}, "unknown key 'extra'"),
-])
+@pytest.mark.parametrize(
+    ("patch", "message"),
+    [
+        (
+            {"layers": [{"name": "x", "type": "conv", "filters": 4, "size": 3, "colour": 1}]},
+            "unknown key 'colour'",
+        ),
+        ({"layers": [{"name": "x", "type": "magic"}]}, "type must be one of"),
+        (
+            {"layers": [{"name": "x", "type": "conv", "filters": 4, "size": 40}]},
+            "filter_height 40 exceeds",
+        ),
+        (
+            {"layers": [{"name": "x", "type": "conv", "filters": -4, "size": 3}]},
+            "out_channels must be >= 1",
+        ),
+        (
+            {"layers": [{"name": "x", "type": "conv", "filters": 4, "size": 3, "inputs": "y"}]},
+            "no layer named 'y'",
+        ),
+        ({"input": {"channels": 3}}, "input needs integer channels"),
+        ({"extra": 1}, "unknown key 'extra'"),
+    ],
+)
 def test_declarative_errors(tmp_path, patch, message):
     path = tmp_path / "n.json"
     path.write_text(json.dumps({**DECLARED, **patch}))

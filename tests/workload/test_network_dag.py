@@ -33,9 +33,11 @@ def test_branch_of_different_spatial_size_rejected():
     b.conv("b", 4, 3, pad=1, inputs="input")
     with pytest.raises(AccelsimError, match="layer 'cat': joins tensors of different spatial size"):
         b.concat("cat", ["a", "b"])
-    layers = (ConvLayer("a", 3, 16, 16, 4, 3, 3, inputs=("input",)),
-              ConvLayer("b", 3, 16, 16, 4, 3, 3, pad=(1, 1, 1, 1), inputs=("input",)),
-              ConcatLayer("cat", (4, 4), 14, 14, inputs=("a", "b")))
+    layers = (
+        ConvLayer("a", 3, 16, 16, 4, 3, 3, inputs=("input",)),
+        ConvLayer("b", 3, 16, 16, 4, 3, 3, pad=(1, 1, 1, 1), inputs=("input",)),
+        ConcatLayer("cat", (4, 4), 14, 14, inputs=("a", "b")),
+    )
     with pytest.raises(AccelsimError, match="layer 'cat': joins tensors of different spatial size"):
         Network("bad", TensorShape(3, 16, 16), layers)
 
@@ -74,7 +76,18 @@ def test_builtin_matches_packaged_rows(name):
 def test_alexnet_pools_and_groups():
     net = builtin_network("alexnet")
     assert [layer.name for layer in net.layers] == [
-        "conv1", "pool1", "conv2", "pool2", "conv3", "conv4", "conv5", "pool5", "fc6", "fc7", "fc8"]
+        "conv1",
+        "pool1",
+        "conv2",
+        "pool2",
+        "conv3",
+        "conv4",
+        "conv5",
+        "pool5",
+        "fc6",
+        "fc7",
+        "fc8",
+    ]
     assert net.layer("conv2").groups == 2 and net.layer("conv2").in_channels == 96
     assert net.macs == 724406816
 
