@@ -1,0 +1,180 @@
+"""Per-layer client energy and latency from a chosen source.
+
+- `analytical`: the CNNergy model, `accelsim.analytical.cnnergy.network_frame`.
+- `simulated`: the row-stationary simulator, `accelsim.engine.rs.network_frame`.
+- `silicon`: Eyeriss chip measurements (JSSC 2017, 65 nm, 16 bit) for the CONV layers of AlexNet and
+  VGG-16: energy per image = chip power x total latency / batch. The chip was not measured on FC
+  layers (nor on other networks): those layers take the analytical value and are flagged
+  `analytical (not measured)`. Chip power excludes DRAM, so silicon layers carry no DRAM energy.
+- a CSV file with columns `layer,energy_j` (optional `latency_s`): one row per conv/FC layer.
+
+Every source returns a frame with `layer`, `energy_j`, `latency_s` (NaN when unknown) and `source`,
+one row per conv/FC layer; pooling and concatenation cost nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import math
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from accelsim.errors import AccelsimError
+from accelsim.hardware.config import AcceleratorConfig
+from accelsim.workload.network import Network
+
+ENERGY_SOURCES = ("analytical", "simulated", "silicon")
+
+SILICON_FILES = {"alexnet": ("eyeriss_alexnet.csv", 4), "vgg16": ("eyeriss_vgg16.csv", 3)}
+"""Packaged chip measurements per network, with the batch they were measured at (JSSC 2017)."""
+
+SILICON_BITS = 16
+NOT_MEASURED = "analytical (not measured)"
+_COLUMNS = ["layer", "energy_j", "latency_s", "source"]
+
+
+def _model_frame(frame: pd.DataFrame, network: Network, source: str) -> pd.DataFrame:
+    for column in ("layer", "energy_j"):
+        if column not in frame.columns:
+            raise AccelsimError(f"{source} energies: missing column '{column}'")
+    out = pd.DataFrame(
+        {"layer": frame["layer"].astype(str), "energy_j": frame["energy_j"].astype(float)}
+    )
+    out["latency_s"] = frame["latency_s"].astype(float) if "latency_s" in frame else math.nan
+    out["source"] = source
+    return _check_layers(out, network, source)
+
+
+def _check_layers(frame: pd.DataFrame, network: Network, origin: str) -> pd.DataFrame:
+    """One finite, non-negative energy per conv/FC layer; only the network's layers."""
+    known = {layer.name for layer in network.layers}
+    for name in frame["layer"]:
+        if name not in known:
+            raise AccelsimError(f"{origin}: layer '{name}' is not in network '{network.name}'")
+    duplicated = frame["layer"][frame["layer"].duplicated()]
+    if len(duplicated):
+        raise AccelsimError(f"{origin}: layer '{duplicated.iloc[0]}' is listed twice")
+    listed = set(frame["layer"])
+    for layer in network.compute_layers:
+        if layer.name not in listed:
+            raise AccelsimError(f"{origin}: no energy for layer '{layer.name}'")
+    for name, energy in zip(frame["layer"], frame["energy_j"], strict=True):
+        if not (math.isfinite(energy) and energy >= 0):
+            raise AccelsimError(
+                f"{origin}: layer '{name}': energy_j must be a non-negative number, got {energy}"
+            )
+    return frame.reset_index(drop=True)
+
+
+def analytical_energies(network: Network, config: AcceleratorConfig) -> pd.DataFrame:
+    from accelsim.analytical.cnnergy import network_frame
+
+    return _model_frame(network_frame(network, config), network, "analytical")
+
+
+def simulated_energies(network: Network, config: AcceleratorConfig) -> pd.DataFrame:
+    try:
+        module = importlib.import_module("accelsim.engine.rs")
+    except ModuleNotFoundError as exc:
+        if exc.name != "accelsim.engine.rs":
+            raise
+        raise AccelsimError(
+            "energy source 'simulated' needs the row-stationary simulator "
+            "(accelsim.engine.rs), which is not available in this build"
+        ) from None
+    return _model_frame(module.network_frame(network, config), network, "simulated")
+
+
+@cache
+def silicon_rows(network: str) -> tuple[tuple[dict[str, str], ...], int]:
+    """Packaged chip measurements of a network (rows as strings) and their batch size."""
+    if network not in SILICON_FILES:
+        raise AccelsimError(
+            f"no silicon measurements for network '{network}' (measured: "
+            f"{', '.join(SILICON_FILES)})"
+        )
+    filename, batch = SILICON_FILES[network]
+    path = resources.files("accelsim") / "data" / "silicon" / filename
+    with path.open(newline="") as handle:
+        return tuple(csv.DictReader(handle)), batch
+
+
+def silicon_energies(network: Network, config: AcceleratorConfig) -> pd.DataFrame:
+    """Chip power x latency / batch for measured CONV layers; analytical for the rest (flagged)."""
+    rows, batch = silicon_rows(network.name.lower())
+    measured = {row["layer"].lower().replace("-", "_"): row for row in rows}
+    fallback = analytical_energies(network, config).set_index("layer")
+    out = []
+    for layer in network.compute_layers:
+        row = measured.pop(layer.name, None)
+        if row is None:
+            base = fallback.loc[layer.name]
+            out.append((layer.name, base["energy_j"], base["latency_s"], NOT_MEASURED))
+            continue
+        chip_macs = float(row["macs_g"]) * 1e9 / batch
+        if abs(chip_macs - layer.macs) > 0.03 * layer.macs:
+            raise AccelsimError(
+                f"silicon energies: layer '{layer.name}' has {layer.macs} MACs per image, the "
+                f"measured layer {chip_macs:.4g}; the network is not the one measured"
+            )
+        latency = float(row["total_latency_ms"]) * 1e-3 / batch
+        out.append((layer.name, float(row["power_mw"]) * 1e-3 * latency, latency, "silicon"))
+    if measured:
+        raise AccelsimError(
+            f"silicon energies: measured layer '{next(iter(measured))}' is not "
+            f"in network '{network.name}'"
+        )
+    return pd.DataFrame(out, columns=_COLUMNS)
+
+
+def file_energies(path: str, network: Network) -> pd.DataFrame:
+    """A user's CSV with `layer,energy_j` (and optionally `latency_s`), joules per image."""
+    p = Path(path)
+    if not p.is_file():
+        raise AccelsimError(f"energy file '{p}' does not exist")
+    origin = f"energy file '{p}'"
+    try:
+        frame = pd.read_csv(p)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise AccelsimError(f"{origin}: cannot parse: {str(exc).splitlines()[0]}") from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    for column in ("layer", "energy_j"):
+        if column not in frame.columns:
+            raise AccelsimError(f"{origin}: missing column '{column}'")
+    out = pd.DataFrame({"layer": frame["layer"].astype(str).str.strip()})
+    for column in ("energy_j", "latency_s"):
+        if column not in frame.columns:
+            out[column] = math.nan
+            continue
+        values = pd.to_numeric(frame[column], errors="coerce")
+        bad = values.isna() & frame[column].notna()
+        if bad.any():
+            raise AccelsimError(
+                f"{origin}: layer '{out['layer'][bad].iloc[0]}': {column} must "
+                f"be a number, got '{frame[column][bad].iloc[0]}'"
+            )
+        out[column] = values.astype(float)
+    out["source"] = p.name
+    return _check_layers(out, network, origin)
+
+
+def layer_energies(
+    network: Network, config: AcceleratorConfig, source: str = "analytical"
+) -> pd.DataFrame:
+    """Per-layer client energy (J per image) and latency (s) from `source` (a name or a CSV path)."""
+    if source == "analytical":
+        return analytical_energies(network, config)
+    if source == "simulated":
+        return simulated_energies(network, config)
+    if source == "silicon":
+        return silicon_energies(network, config)
+    if Path(source).suffix.lower() == ".csv":
+        return file_energies(source, network)
+    raise AccelsimError(
+        f"unknown energy source '{source}' (choose from "
+        f"{', '.join(ENERGY_SOURCES)}, or a .csv file with layer,energy_j)"
+    )

@@ -1,0 +1,145 @@
+"""Plots of a partition: client energy per cut, the best-cut map, and the saving over bit rate."""
+
+from __future__ import annotations
+
+import os
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.colors import BoundaryNorm, ListedColormap  # noqa: E402
+
+from accelsim.partition.model import PartitionModel  # noqa: E402
+from accelsim.partition.sweep import sweep  # noqa: E402
+from accelsim.report.output import save_figure  # noqa: E402
+
+
+def _rate_label(bitrate_bps: float) -> str:
+    return f"{bitrate_bps / 1e6:g} Mbps"
+
+
+def cut_energy_figure(
+    model: PartitionModel, bitrate_bps: float, ptx_w: float, latency_bound_s: float | None = None
+):
+    """Stacked bars of client compute and transmit energy at every cut, the best cut marked."""
+    points = model.points(bitrate_bps, ptx_w, latency_bound_s)
+    x = np.arange(len(points))
+    compute = points["compute_j"].to_numpy() * 1e3
+    transmit = points["transmit_j"].to_numpy() * 1e3
+    fig, ax = plt.subplots(figsize=(max(6.0, 0.45 * len(points) + 2), 4.5))
+    ax.bar(x, compute, color="#4c72b0", label="client compute")
+    ax.bar(x, transmit, bottom=compute, color="#dd8452", label="transmit")
+    if not points["meets_bound"].all():
+        for i in np.flatnonzero(~points["meets_bound"].to_numpy()):
+            ax.bar(
+                x[i],
+                compute[i] + transmit[i],
+                fill=False,
+                hatch="//",
+                edgecolor="grey",
+                linewidth=0,
+            )
+    best = np.flatnonzero(points["best"].to_numpy())
+    if best.size:
+        k = int(best[0])
+        top = compute[k] + transmit[k]
+        ax.bar(x[k], top, fill=False, edgecolor="black", linewidth=2)
+        ax.annotate(
+            f"best: {points['cut'][k]}\n{top:.3g} mJ",
+            (x[k], top),
+            xytext=(0, 8),
+            textcoords="offset points",
+            ha="center",
+            fontsize=8,
+        )
+    ax.set_xticks(x)
+    ax.set_xticklabels(points["cut"], rotation=60, ha="right", fontsize=8)
+    ax.set_xlabel("cut point (tensor sent to the cloud)")
+    ax.set_ylabel("client energy per image (mJ)")
+    bound = f", latency <= {latency_bound_s:g} s" if latency_bound_s else ""
+    ax.set_title(
+        f"{model.network}: client energy per cut at {_rate_label(bitrate_bps)}, "
+        f"{ptx_w:g} W ({model.energy_source}{bound})"
+    )
+    ax.legend(loc="upper right", fontsize=8)
+    ax.set_ylim(0, max(compute + transmit) * 1.18)
+    fig.tight_layout()
+    return fig
+
+
+def _best_cut_map(ax, model: PartitionModel, frame: pd.DataFrame) -> None:
+    rates = np.unique(frame["bitrate_bps"].to_numpy())
+    powers = np.unique(frame["ptx_w"].to_numpy())
+    grid = (
+        frame.set_index(["ptx_w", "bitrate_bps"])["best_index"]
+        .unstack()
+        .reindex(index=powers, columns=rates)
+        .to_numpy()
+    )
+    used = sorted(int(i) for i in np.unique(grid))
+    codes = np.searchsorted(used, grid)
+    palette = plt.get_cmap("tab20", max(len(used), 2))
+    cmap = ListedColormap([palette(i) for i in range(len(used))])
+    norm = BoundaryNorm(np.arange(len(used) + 1) - 0.5, len(used))
+    mesh = ax.pcolormesh(rates / 1e6, powers, codes, cmap=cmap, norm=norm, shading="nearest")
+    ax.set_xscale("log")
+    ax.set_xlabel("effective bit rate (Mbps)")
+    ax.set_ylabel("transmit power (W)")
+    ax.set_title(f"{model.network}: best cut ({model.energy_source})")
+    bar = ax.figure.colorbar(mesh, ax=ax, ticks=np.arange(len(used)))
+    bar.ax.set_yticklabels(
+        [model.cuts[i] if i >= 0 else "none meets bound" for i in used], fontsize=7
+    )
+
+
+def _saving_curve(
+    ax, model: PartitionModel, rates_bps: np.ndarray, ptx_w: float, latency_bound_s: float | None
+) -> None:
+    rows = sweep(model, rates_bps, [ptx_w], latency_bound_s)
+    rate = rows["bitrate_bps"].to_numpy() / 1e6
+    ax.plot(rate, rows["saving_vs_cloud"] * 100, label="vs fully cloud")
+    ax.plot(rate, rows["saving_vs_local"] * 100, label="vs fully in-situ")
+    ax.set_xscale("log")
+    ax.set_xlabel("effective bit rate (Mbps)")
+    ax.set_ylabel("client energy saving (%)")
+    ax.set_title(f"{model.network}: saving of the best cut at {ptx_w:g} W")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+
+
+def sweep_figure(
+    model: PartitionModel, frame: pd.DataFrame, ptx_w: float, latency_bound_s: float | None = None
+):
+    """Best-cut map over (bit rate, transmit power) beside the saving over bit rate at `ptx_w`.
+
+    `frame` is a `sweep` result; the saving curve is evaluated at exactly `ptx_w` over its rates.
+    """
+    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.8))
+    _best_cut_map(left, model, frame)
+    rates = np.unique(frame["bitrate_bps"].to_numpy())
+    _saving_curve(right, model, rates, ptx_w, latency_bound_s)
+    fig.tight_layout()
+    return fig
+
+
+def save_cut_energy_plot(
+    model: PartitionModel,
+    bitrate_bps: float,
+    ptx_w: float,
+    path: str | os.PathLike[str],
+    latency_bound_s: float | None = None,
+) -> None:
+    save_figure(cut_energy_figure(model, bitrate_bps, ptx_w, latency_bound_s), path)
+
+
+def save_sweep_plot(
+    model: PartitionModel,
+    frame: pd.DataFrame,
+    ptx_w: float,
+    path: str | os.PathLike[str],
+    latency_bound_s: float | None = None,
+) -> None:
+    save_figure(sweep_figure(model, frame, ptx_w, latency_bound_s), path)

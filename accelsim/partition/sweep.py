@@ -1,0 +1,107 @@
+"""Sweeps of the best cut over bit rate and transmit power, vectorised over the whole grid."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from accelsim.errors import AccelsimError
+from accelsim.partition.model import PartitionModel
+
+SWEEP_COLUMNS = (
+    "bitrate_bps",
+    "ptx_w",
+    "best_cut",
+    "best_index",
+    "client_energy_j",
+    "compute_j",
+    "transmit_j",
+    "bits",
+    "latency_s",
+    "saving_vs_cloud",
+    "saving_vs_local",
+)
+
+
+def _grid(values: Sequence[float] | np.ndarray, name: str, positive: bool) -> np.ndarray:
+    array = np.asarray(values, dtype=np.float64).reshape(-1)
+    if array.size == 0:
+        raise AccelsimError(f"sweep: {name} is empty")
+    if not np.all(np.isfinite(array)) or np.any(array <= 0 if positive else array < 0):
+        raise AccelsimError(
+            f"sweep: every {name} must be a {'positive' if positive else 'non-negative'} "
+            "finite number"
+        )
+    return array
+
+
+def sweep(
+    model: PartitionModel,
+    bitrates_bps: Sequence[float] | np.ndarray,
+    ptxs_w: Sequence[float] | np.ndarray,
+    latency_bound_s: float | None = None,
+) -> pd.DataFrame:
+    """Best cut at every (bit rate, transmit power) pair: one tidy row per pair.
+
+    Rows where no cut meets the latency bound have `best_cut` empty, `best_index` -1 and NaN
+    energies. Ties go to the earlier cut, as in `PartitionModel.decide`.
+    """
+    rates = _grid(bitrates_bps, "bit rate", positive=True)
+    powers = _grid(ptxs_w, "transmit power", positive=False)
+    b, p = np.meshgrid(rates, powers, indexing="ij")
+    b, p = b.reshape(-1), p.reshape(-1)
+    transmit = (p / b)[:, None] * model.bits[None, :]
+    energy = model.compute_j[None, :] + transmit
+    latency = model.compute_s[None, :] + model.bits[None, :] / b[:, None]
+    feasible = np.ones(energy.shape, dtype=bool)
+    if latency_bound_s is not None:
+        if not (math.isfinite(latency_bound_s) and latency_bound_s > 0):
+            raise AccelsimError(f"latency bound must be positive, got {latency_bound_s}")
+        if not model.has_latency:
+            raise AccelsimError(
+                f"a latency bound needs per-layer latencies; energy source "
+                f"'{model.energy_source}' gives none"
+            )
+        feasible = latency <= latency_bound_s
+    masked = np.where(feasible, energy, np.inf)
+    best = np.argmin(masked, axis=1)
+    rows = np.arange(best.size)
+    ok = feasible[rows, best]
+    pick = lambda a: np.where(ok, a[rows, best], np.nan)  # noqa: E731
+    client = pick(energy)
+    cuts = np.array(model.cuts, dtype=object)
+    return pd.DataFrame(
+        {
+            "bitrate_bps": b,
+            "ptx_w": p,
+            "best_cut": np.where(ok, cuts[best], ""),
+            "best_index": np.where(ok, best, -1),
+            "client_energy_j": client,
+            "compute_j": np.where(ok, model.compute_j[best], np.nan),
+            "transmit_j": pick(transmit),
+            "bits": np.where(ok, model.bits[best], np.nan),
+            "latency_s": pick(latency),
+            "saving_vs_cloud": 1.0 - client / energy[:, 0],
+            "saving_vs_local": 1.0 - client / energy[:, -1],
+        }
+    )
+
+
+def log_range(low: float, high: float, count: int) -> np.ndarray:
+    """`count` values from `low` to `high`, evenly spaced on a log axis."""
+    if not (low > 0 and high >= low and count >= 1):
+        raise AccelsimError(
+            f"range needs 0 < low <= high and count >= 1, got {low}, {high}, {count}"
+        )
+    return np.geomspace(low, high, count)
+
+
+def linear_range(low: float, high: float, count: int) -> np.ndarray:
+    if not (low >= 0 and high >= low and count >= 1):
+        raise AccelsimError(
+            f"range needs 0 <= low <= high and count >= 1, got {low}, {high}, {count}"
+        )
+    return np.linspace(low, high, count)
