@@ -1,0 +1,172 @@
+"""Run SCALE-Sim 3.0.0 on the golden layer set and store its reports as golden files.
+
+Run with the interpreter of a virtual environment that has SCALE-Sim installed, e.g.
+
+    python3 -m venv /work/venvs/scalesim
+    /work/venvs/scalesim/bin/pip install 'numpy<2.4' scalesim==3.0.0
+    /work/venvs/scalesim/bin/python validation/scalesim/generate_golden.py [--only CASE ...]
+
+Each case is one (topology, array, SRAM sizes, dataflow) combination. For each case the script writes
+`validation/data/scalesim_golden/<case>/` with the `scale.cfg` and topology it used and SCALE-Sim's
+`COMPUTE_REPORT.csv`, `BANDWIDTH_REPORT.csv` and `DETAILED_ACCESS_REPORT.csv`. SCALE-Sim runs in
+its default bandwidth mode (`InterfaceBandwidth: CALC`) without traces. This script never imports
+accelsim, so it runs in SCALE-Sim's own environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+GOLDEN = ROOT / "validation" / "data" / "scalesim_golden"
+REPORTS = ("COMPUTE_REPORT.csv", "BANDWIDTH_REPORT.csv", "DETAILED_ACCESS_REPORT.csv")
+
+# Layer name, IFMAP height, IFMAP width, Filter height, Filter width, Channels, Num filter, Strides
+CONV_LAYERS = (
+    ("pw1x1", 8, 8, 1, 1, 16, 24, 1),  # 1x1 convolution
+    ("conv3s1", 12, 12, 3, 3, 6, 40, 1),  # 3x3, stride 1
+    ("conv3s2", 15, 15, 3, 3, 8, 20, 2),  # strided
+    ("skip1x1s3", 11, 11, 1, 1, 5, 9, 3),  # stride larger than the filter: unused ifmap pixels
+    ("fc", 1, 1, 1, 1, 200, 50, 1),  # fully connected as a 1x1 convolution
+    ("big5x5", 20, 20, 5, 5, 4, 70, 1),  # folds in both directions on every array here
+    ("rect", 9, 13, 2, 4, 3, 11, 1),  # non-square ifmap and filter
+)
+# GEMM rows: Layer name, M, N, K
+GEMM_LAYERS = (
+    ("gemm_a", 37, 19, 23),
+    ("gemm_b", 5, 64, 130),
+)
+
+ARRAYS = ((8, 8), (4, 16), (16, 4), (32, 32))
+SRAMS = ((1, 1, 1), (2, 4, 1), (64, 64, 64))
+DATAFLOWS = ("os", "ws", "is")
+
+CFG = """[general]
+run_name = {run_name}
+
+[architecture_presets]
+ArrayHeight: {rows}
+ArrayWidth: {cols}
+IfmapSramSzkB: {ifmap}
+FilterSramSzkB: {filt}
+OfmapSramSzkB: {ofmap}
+IfmapOffset: 0
+FilterOffset: 10000000
+OfmapOffset: 20000000
+Bandwidth: 10
+Dataflow: {dataflow}
+ReadRequestBuffer: 32
+WriteRequestBuffer: 32
+
+[layout]
+IfmapCustomLayout: False
+IfmapSRAMBankBandwidth: 10
+IfmapSRAMBankNum: 10
+IfmapSRAMBankPort: 2
+FilterCustomLayout: False
+FilterSRAMBankBandwidth: 10
+FilterSRAMBankNum: 10
+FilterSRAMBankPort: 2
+
+[sparsity]
+SparsitySupport: false
+SparseRep: ellpack_block
+OptimizedMapping: false
+BlockSize: 8
+RandomNumberGeneratorSeed: 40
+
+[run_presets]
+InterfaceBandwidth: CALC
+UseRamulatorTrace: False
+"""
+
+
+def cases() -> list[tuple[str, str, tuple[int, int], tuple[int, int, int], str]]:
+    out = []
+    for kind in ("conv", "gemm"):
+        for rows, cols in ARRAYS:
+            for sram in SRAMS:
+                if kind == "gemm" and sram != SRAMS[0] and (rows, cols) != (8, 8):
+                    continue
+                for df in DATAFLOWS:
+                    name = f"{kind}_{rows}x{cols}_{'-'.join(map(str, sram))}_{df}"
+                    out.append((name, kind, (rows, cols), sram, df))
+    return out
+
+
+def topology_text(kind: str) -> str:
+    if kind == "conv":
+        lines = [
+            "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, "
+            "Num Filter, Strides,"
+        ]
+        lines += [", ".join(map(str, row)) + "," for row in CONV_LAYERS]
+    else:
+        lines = ["Layer, M, N, K,"]
+        lines += [", ".join(map(str, row)) + "," for row in GEMM_LAYERS]
+    return "\n".join(lines) + "\n"
+
+
+def run_case(
+    name: str, kind: str, array: tuple[int, int], sram: tuple[int, int, int], dataflow: str
+) -> float:
+    from scalesim.scale_sim import scalesim
+
+    target = GOLDEN / name
+    target.mkdir(parents=True, exist_ok=True)
+    cfg = CFG.format(
+        run_name=name,
+        rows=array[0],
+        cols=array[1],
+        ifmap=sram[0],
+        filt=sram[1],
+        ofmap=sram[2],
+        dataflow=dataflow,
+    )
+    (target / "scale.cfg").write_text(cfg)
+    topo = target / "topology.csv"
+    topo.write_text(topology_text(kind))
+    with tempfile.TemporaryDirectory() as tmp:
+        layout = Path(tmp) / "layout.csv"
+        layout.write_text("Layer name,\n")
+        start = time.process_time()
+        with contextlib.redirect_stdout(io.StringIO()):
+            sim = scalesim(
+                save_disk_space=True,
+                verbose=False,
+                config=str(target / "scale.cfg"),
+                topology=str(topo),
+                layout=str(layout),
+                input_type_gemm=kind == "gemm",
+            )
+            sim.run_scale(top_path=tmp)
+        seconds = time.process_time() - start
+        for report in REPORTS:
+            shutil.copy(Path(tmp) / name / report, target / report)
+    return seconds
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="*", default=None, help="case names to (re)generate")
+    parser.add_argument("--skip-existing", action="store_true")
+    args = parser.parse_args()
+    for name, kind, array, sram, df in cases():
+        if args.only and name not in args.only:
+            continue
+        if args.skip_existing and (GOLDEN / name / REPORTS[-1]).exists():
+            continue
+        seconds = run_case(name, kind, array, sram, df)
+        print(f"{name}: {seconds:.1f} CPU-s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
