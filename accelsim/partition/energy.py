@@ -86,6 +86,11 @@ def simulated_energies(network: Network, config: AcceleratorConfig) -> pd.DataFr
             "energy source 'simulated' needs the row-stationary simulator "
             "(accelsim.engine.rs), which is not available in this build"
         ) from None
+    if not hasattr(module, "network_frame"):
+        raise AccelsimError(
+            "energy source 'simulated': the row-stationary simulator (accelsim.engine.rs) "
+            "has no network_frame in this build"
+        )
     return _model_frame(module.network_frame(network, config), network, "simulated")
 
 
