@@ -39,36 +39,7 @@ def ofmap_block(df: int, ar: int, t: int, ru: int) -> tuple[int, int, int]:
     return 2 * ar - 1, 0, t - 1
 
 
-@njit(cache=True)
-def _drain(
-    fills: np.ndarray,
-    n_lines: int,
-    start_line: int,
-    lines_to_fill: int,
-    bw: int,
-    start_cycle: int,
-    state: np.ndarray,
-) -> tuple[int, int]:
-    """Drain up to `lines_to_fill` stored lines to DRAM from `start_cycle`, one line a cycle.
-
-    The count is lines x bw minus the empty slots of the last line only (SCALE-Sim's count).
-    state: [dram_writes, dram_first_cycle, dram_last_cycle, free_space]. Returns (end line, end
-    cycle).
-    """
-    end_line = min(start_line + lines_to_fill, n_lines)
-    num = end_line - start_line
-    data = num * bw - (bw - fills[end_line - 1])
-    state[0] += data
-    if state[1] < 0 or start_cycle < state[1]:
-        state[1] = start_cycle
-    last = start_cycle + num - 1
-    if last > state[2]:
-        state[2] = last
-    state[3] += data
-    return end_line, last
-
-
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def ofmap_write_buffer(
     df: int,
     ar: int,
@@ -85,89 +56,168 @@ def ofmap_write_buffer(
 
     info: [total_stalls, dram_writes, dram_first_cycle, dram_last_cycle, sram_first_out_cycle,
     sram_last_out_cycle].
+
+    The buffer stores `cols`-word lines; only lines flushed partially by a forced drain are
+    remembered (index and fill), every other line is full. Between two events (a drain starts, or
+    a write finds no free space while a drain runs) writes only fill lines, so runs of writes are
+    applied in bulk.
     """
     active = (total_words + 1) // 2  # ceil(total * 0.5)
     drain_size = total_words - active
     bw = ac
     lines_to_fill = (drain_size + bw - 1) // bw
-    fills = np.empty(1024, dtype=np.int32)
+    part_line = np.empty(64, dtype=np.int64)
+    part_fill = np.empty(64, dtype=np.int64)
+    n_part = 0
+    part_head = 0
     n_lines = 0
     cur_fill = 0
     start_line = 0
     drain_end = 0
-    state = np.zeros(4, dtype=np.int64)
-    state[1] = -1
-    state[2] = -(1 << 62)
-    state[3] = total_words
+    free = total_words
+    dram_writes = 0
+    dram_first = -1
+    dram_last = -(1 << 62)
     ev_line = np.empty(64, dtype=np.int64)
     ev_amt = np.empty(64, dtype=np.int64)
     n_ev = 0
     stalls = 0
     first_out = -1
     last_out = -1
-    for fc in range(col_folds):
-        cu = min(ac, sc - fc * ac)
-        for fr in range(row_folds):
-            ru = min(ar, sr - fr * ar)
-            offset_lines, r_lo, r_hi = ofmap_block(df, ar, t, ru)
-            base = (fc * row_folds + fr) * lines_per_fold + offset_lines
-            for tl in range(r_lo, r_hi + cu):
-                count = min(cu - 1, tl - r_lo) - max(0, tl - r_hi) + 1
-                if count <= 0:
-                    continue
-                line = base + tl
-                cycle = line + stalls
-                current = cycle
-                offset = 0
-                for _ in range(count):
-                    # store the element in the line being assembled
-                    cur_fill += 1
-                    state[3] -= 1
-                    if cur_fill == bw:
-                        fills = _grow(fills, n_lines)
-                        fills[n_lines] = bw
-                        n_lines += 1
-                        cur_fill = 0
-                    if current < drain_end:
-                        if not state[3] > 0:
-                            offset += drain_end - current
-                            current = drain_end
-                    elif state[3] < total_words - drain_size:
-                        if cur_fill != 0:
-                            fills = _grow(fills, n_lines)
-                            fills[n_lines] = cur_fill
-                            n_lines += 1
-                            cur_fill = 0
-                        start_line, drain_end = _drain(
-                            fills, n_lines, start_line, lines_to_fill, bw, current, state
-                        )
-                out = cycle + offset
-                if first_out < 0:
-                    first_out = out
-                last_out = out
-                if offset > 0:
-                    ev_line = _grow(ev_line, n_ev)
-                    ev_amt = _grow(ev_amt, n_ev)
-                    ev_line[n_ev] = line
-                    ev_amt[n_ev] = offset
-                    n_ev += 1
-                    stalls += offset
     total_lines = row_folds * col_folds * lines_per_fold
-    final_cycle = total_lines - 1 + stalls
+    fold = 0
+    done = False
+    cycle = 0
+    line = 0
+    count = 0
+    tl = 0
+    tl_end = 0
+    base = 0
+    r_lo = 0
+    r_hi = 0
+    cu = 0
+    while True:
+        # next line with writes (or the final flush once all folds are done)
+        if tl >= tl_end:
+            if fold == row_folds * col_folds:
+                done = True
+            else:
+                fc = fold // row_folds
+                fr = fold - fc * row_folds
+                cu = min(ac, sc - fc * ac)
+                ru = min(ar, sr - fr * ar)
+                offset_lines, r_lo, r_hi = ofmap_block(df, ar, t, ru)
+                base = fold * lines_per_fold + offset_lines
+                tl = r_lo
+                tl_end = r_hi + cu
+                fold += 1
+                continue
+        if done:
+            cycle = total_lines - 1 + stalls
+            remaining = 0
+        else:
+            count = min(cu - 1, tl - r_lo) - max(0, tl - r_hi) + 1
+            line = base + tl
+            tl += 1
+            if count <= 0:
+                continue
+            cycle = line + stalls
+            remaining = count
+        current = cycle
+        offset = 0
+        while remaining > 0:
+            if current < drain_end:
+                k = free if free > 0 else 1
+            else:
+                k = free - active + 1
+                if k < 1:
+                    k = 1
+            if k > remaining:
+                k = remaining
+                event = False
+            else:
+                event = True
+            cur_fill += k
+            free -= k
+            n_lines += cur_fill // bw
+            cur_fill = cur_fill % bw
+            remaining -= k
+            if not event:
+                break
+            if current < drain_end:
+                if not free > 0:
+                    offset += drain_end - current
+                    current = drain_end
+            elif free < total_words - drain_size:
+                if cur_fill != 0:  # a forced drain flushes the partial line
+                    part_line = _grow(part_line, n_part)
+                    part_fill = _grow(part_fill, n_part)
+                    part_line[n_part] = n_lines
+                    part_fill[n_part] = cur_fill
+                    n_part += 1
+                    n_lines += 1
+                    cur_fill = 0
+                end_line = min(start_line + lines_to_fill, n_lines)
+                num = end_line - start_line
+                last_fill = bw
+                while part_head < n_part and part_line[part_head] < end_line:
+                    if part_line[part_head] == end_line - 1:
+                        last_fill = part_fill[part_head]
+                    part_head += 1
+                data = num * bw - (bw - last_fill)
+                dram_writes += data
+                if dram_first < 0 or current < dram_first:
+                    dram_first = current
+                drain_end = current + num - 1
+                if drain_end > dram_last:
+                    dram_last = drain_end
+                free += data
+                start_line = end_line
+        if done:
+            break
+        out = cycle + offset
+        if first_out < 0:
+            first_out = out
+        last_out = out
+        if offset > 0:
+            ev_line = _grow(ev_line, n_ev)
+            ev_amt = _grow(ev_amt, n_ev)
+            ev_line[n_ev] = line
+            ev_amt[n_ev] = offset
+            n_ev += 1
+            stalls += offset
+    # empty all buffers: flush the partial line, then drain back to back from the last cycle
     if cur_fill != 0:
-        fills = _grow(fills, n_lines)
-        fills[n_lines] = cur_fill
+        part_line = _grow(part_line, n_part)
+        part_fill = _grow(part_fill, n_part)
+        part_line[n_part] = n_lines
+        part_fill[n_part] = cur_fill
+        n_part += 1
         n_lines += 1
         cur_fill = 0
-    cycle = final_cycle
+    current = cycle
     while start_line < n_lines:
-        start_line, drain_end = _drain(fills, n_lines, start_line, lines_to_fill, bw, cycle, state)
-        cycle = drain_end + 1
+        end_line = min(start_line + lines_to_fill, n_lines)
+        num = end_line - start_line
+        last_fill = bw
+        while part_head < n_part and part_line[part_head] < end_line:
+            if part_line[part_head] == end_line - 1:
+                last_fill = part_fill[part_head]
+            part_head += 1
+        data = num * bw - (bw - last_fill)
+        dram_writes += data
+        if dram_first < 0 or current < dram_first:
+            dram_first = current
+        drain_end = current + num - 1
+        if drain_end > dram_last:
+            dram_last = drain_end
+        start_line = end_line
+        current = drain_end + 1
     info = np.empty(6, dtype=np.int64)
     info[0] = stalls
-    info[1] = state[0]
-    info[2] = state[1]
-    info[3] = state[2]
+    info[1] = dram_writes
+    info[2] = dram_first
+    info[3] = dram_last
     info[4] = first_out
     info[5] = last_out
     return ev_line, ev_amt, n_ev, info
@@ -184,27 +234,7 @@ def stalls_before(ev_line: np.ndarray, ev_amt: np.ndarray, n_ev: int, line: int)
     return total
 
 
-@njit(cache=True)
-def _ifmap_addr(
-    p: int, j: int, ef: int, f: int, hwc: int, w: int, c: int, sc_: int, u: int, h: int
-) -> int:
-    """Address of ifmap operand element (pixel p, tap j); -1 where a window overhangs."""
-    b = p // ef
-    pix = p - b * ef
-    orow = pix // f
-    ocol = pix - orow * f
-    c_row = j // sc_
-    rem = j - c_row * sc_
-    c_col = rem // c
-    ch = rem - c_col * c
-    y = orow * u + c_row
-    x = ocol * u + c_col
-    if y >= h or x >= w:
-        return -1
-    return b * hwc + (y * w + x) * c + ch
-
-
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def read_buffer_stream(
     operand: int,
     df: int,
@@ -220,26 +250,26 @@ def read_buffer_stream(
     all_new: bool,
     space: int,
     geom: np.ndarray,
+    pix: np.ndarray,
+    tap: np.ndarray,
     ev_line: np.ndarray,
     ev_amt: np.ndarray,
     n_ev: int,
 ):
     """Replay one read buffer (operand 0 = ifmap, 1 = filter) over the layer's demand stream.
 
-    geom: [E*F, F, H*W*C, W, C, S*C, stride, K, H]. `space` is the operand's address-space
-    size (for the dense lookup; unused when `all_new`). Returns int64 info: [new words (DRAM
+    geom: [K, H, W, overhang]. pix (3 x M): per output pixel the ifmap address of its window's
+    first tap, its top row and left column; tap (3 x K): per filter tap the address offset, row and
+    column within the window, so an ifmap address is pix[0, p] + tap[0, j] (empty where the window
+    overhangs). `space` is the operand's address-space size (for the dense lookup; unused when
+    `all_new`). Returns int64 info: [new words (DRAM
     reads), triggers, cycle of the last trigger, 1 if two successive triggers share a cycle
     (SCALE-Sim divides by zero there), first and last line with a request].
     """
-    ef = geom[0]
-    f = geom[1]
-    hwc = geom[2]
-    w = geom[3]
-    c = geom[4]
-    s_c = geom[5]
-    u = geom[6]
-    kk = geom[7]
-    h = geom[8]
+    kk = geom[0]
+    h = geom[1]
+    w = geom[2]
+    overhang = geom[3] != 0
     first_line = -1
     last_line = -1
     last_set = np.full(0 if all_new else space, -1, dtype=np.int32)
@@ -333,11 +363,18 @@ def read_buffer_stream(
                 for a in range(a0, a1 + 1):
                     if operand == 0:
                         if df == 0:
-                            addr = _ifmap_addr(fr * ar + a, tl - a, ef, f, hwc, w, c, s_c, u, h)
+                            p = fr * ar + a
+                            j = tl - a
                         elif df == 1:
-                            addr = _ifmap_addr(tl - a, fr * ar + a, ef, f, hwc, w, c, s_c, u, h)
+                            p = tl - a
+                            j = fr * ar + a
                         else:
-                            addr = _ifmap_addr(fc * ac + a, krow, ef, f, hwc, w, c, s_c, u, h)
+                            p = fc * ac + a
+                            j = krow
+                        if overhang and (pix[1, p] + tap[1, j] >= h or pix[2, p] + tap[2, j] >= w):
+                            addr = -1
+                        else:
+                            addr = pix[0, p] + tap[0, j]
                     else:
                         if df == 0:
                             addr = (fc * ac + a) * kk + (tl - a)

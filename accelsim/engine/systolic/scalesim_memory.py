@@ -18,6 +18,9 @@ What SCALE-Sim does (learnt from its source; reimplemented here, see `docs/systo
 from __future__ import annotations
 
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -48,60 +51,61 @@ def operand_lines(operand: str, mapping: SystolicMapping, fr: int, fc: int) -> t
 
 
 def _geometry(gemm: ConvGemm) -> np.ndarray:
-    ef = gemm.out_height * gemm.out_width
-    return np.array(
-        [
-            ef,
-            gemm.out_width,
-            gemm.height * gemm.width * gemm.channels,
-            gemm.width,
-            gemm.channels,
-            gemm.filter_width * gemm.channels,
-            gemm.stride,
-            gemm.k,
-            gemm.height,
-        ],
-        dtype=np.int64,
-    )
+    return np.array([gemm.k, gemm.height, gemm.width, int(gemm.has_overhang)], dtype=np.int64)
 
 
-def _read_buffer(
-    operand: int,
-    gemm: ConvGemm,
-    mapping: SystolicMapping,
-    words: int,
-    events: tuple[np.ndarray, np.ndarray, int],
-    reads: int,
-    distinct: int,
-) -> tuple[int, int, int, int, int]:
+def ifmap_tables(gemm: ConvGemm) -> tuple[np.ndarray, np.ndarray]:
+    """Per-pixel and per-tap tables whose sums give ifmap addresses (see `read_buffer_stream`).
+
+    Addresses follow SCALE-Sim's layout: image, row, column, channel (channel fastest).
+    """
+    e, f, u = gemm.out_height, gemm.out_width, gemm.stride
+    w, c = gemm.width, gemm.channels
+    p = np.arange(gemm.m, dtype=np.int64)
+    image, pixel = np.divmod(p, e * f)
+    y0, x0 = (pixel // f) * u, (pixel % f) * u
+    pix = np.stack([image * gemm.height * w * c + (y0 * w + x0) * c, y0, x0])
+    j = np.arange(gemm.k, dtype=np.int64)
+    dy, rest = np.divmod(j, gemm.filter_width * c)
+    dx, ch = np.divmod(rest, c)
+    tap = np.stack([(dy * w + dx) * c + ch, dy, dx])
+    return pix, tap
+
+
+@dataclass
+class _Job:
+    """A GEMM between its write-buffer replay and its two read-buffer replays."""
+
+    gemm: ConvGemm
+    mapping: SystolicMapping
+    words: tuple[int, int, int]
+    events: tuple[np.ndarray, np.ndarray, int]
+    info: np.ndarray
+    streams: list = field(default_factory=list)
+
+
+def _read_buffer(job: _Job, operand: int) -> tuple[int, int, int, int, int]:
     """(DRAM reads, triggers, cycle of the last trigger, first and last request line or -1)."""
+    gemm, mapping = job.gemm, job.mapping
+    words = job.words[operand]
+    requests = sram_requests(gemm, mapping)
+    reads = requests.ifmap_reads if operand == 0 else requests.filter_reads
+    distinct = gemm.ifmap_words_used() if operand == 0 else gemm.k * gemm.n
     items = words // 100
-    if items < 1:
-        raise AccelsimError("SRAM too small: SCALE-Sim needs at least 100 words per buffer")
     overhang = operand == 0 and gemm.has_overhang  # some requests are empty (-1)
     if distinct < kernels.SETS_ACTIVE * items and not overhang:
         return distinct, 0, -1, -1, -1  # the window never tumbles: all reuse kept
     all_new = reads == distinct and not overhang  # each address read once: all first touches
     space = distinct if operand == 1 else gemm.batch * gemm.height * gemm.width * gemm.channels
+    if operand == 0 and not all_new:
+        pix, tap = ifmap_tables(gemm)
+    else:
+        pix = tap = np.zeros((3, 1), dtype=np.int64)
+    m = mapping
     out = kernels.read_buffer_stream(
-        operand,
-        DATAFLOW_CODES[mapping.dataflow],
-        mapping.rows,
-        mapping.cols,
-        mapping.sr,
-        mapping.sc,
-        mapping.t,
-        mapping.row_folds,
-        mapping.col_folds,
-        mapping.lines_per_fold,
-        items,
-        all_new,
-        space,
-        _geometry(gemm),
-        events[0],
-        events[1],
-        events[2],
-    )
+        operand, DATAFLOW_CODES[m.dataflow], m.rows, m.cols, m.sr, m.sc, m.t, m.row_folds,
+        m.col_folds, m.lines_per_fold, items, all_new, space, _geometry(gemm), pix, tap,
+        job.events[0], job.events[1], job.events[2])  # fmt: skip
     if out[3]:
         raise AccelsimError(
             f"layer '{gemm.name}': two prefetch triggers fall in one cycle; SCALE-Sim 3.0.0 "
@@ -110,35 +114,33 @@ def _read_buffer(
     return int(out[0]), int(out[1]), int(out[2]), int(out[4]), int(out[5])
 
 
-def simulate_gemm(gemm: ConvGemm, array: SystolicArray) -> GemmCounters:
-    """SCALE-Sim 3.0.0's counters for one GEMM (one topology row), without running its loops."""
-    mapping = SystolicMapping.of(gemm, array.rows, array.cols, array.dataflow)
+def _prepare(gemm: ConvGemm, array: SystolicArray, words: tuple[int, int, int] | None) -> _Job:
+    """Map the GEMM and replay its ofmap write buffer (the stalls every cycle number needs)."""
+    m = SystolicMapping.of(gemm, array.rows, array.cols, array.dataflow)
     if array.word_bytes != 1:
         raise AccelsimError(
             "memory 'scalesim' models SCALE-Sim's 1-byte words: word_bytes must be 1"
         )
-    ifmap_words, filter_words, ofmap_words = array.sram_words
-    df = DATAFLOW_CODES[mapping.dataflow]
+    words = array.sram_words if words is None else words
+    if min(words[0], words[1]) < 100:
+        raise AccelsimError("SRAM too small: SCALE-Sim needs at least 100 words per read buffer")
+    if words[2] < 2:
+        raise AccelsimError("SRAM too small: the ofmap buffer needs at least 2 words")
     ev_line, ev_amt, n_ev, info = kernels.ofmap_write_buffer(
-        df,
-        mapping.rows,
-        mapping.cols,
-        mapping.sr,
-        mapping.sc,
-        mapping.t,
-        mapping.row_folds,
-        mapping.col_folds,
-        mapping.lines_per_fold,
-        ofmap_words,
-    )
-    events = (ev_line, ev_amt, int(n_ev))
+        DATAFLOW_CODES[m.dataflow], m.rows, m.cols, m.sr, m.sc, m.t, m.row_folds, m.col_folds,
+        m.lines_per_fold, words[2])  # fmt: skip
+    return _Job(gemm, m, words, (ev_line, ev_amt, int(n_ev)), info)
+
+
+def _assemble(job: _Job, streams: list[tuple[int, int, int, int, int]]) -> GemmCounters:
+    gemm, mapping, info = job.gemm, job.mapping, job.info
+    ev_line, ev_amt, n_ev = job.events
     stalls = int(info[0])
 
     def cycle_of(line: int) -> int:
         return line + int(kernels.stalls_before(ev_line, ev_amt, n_ev, line))
 
-    lpf = mapping.lines_per_fold
-    last_fold = (mapping.folds - 1) * lpf
+    last_fold = (mapping.folds - 1) * mapping.lines_per_fold
     fr_last, fc_last = mapping.row_folds - 1, mapping.col_folds - 1
     requests = sram_requests(gemm, mapping)
     ofmap_sram_writes = requests.ofmap_writes
@@ -146,29 +148,22 @@ def simulate_gemm(gemm: ConvGemm, array: SystolicArray) -> GemmCounters:
         ofmap_sram_writes += mapping.folds * (mapping.rows + mapping.cols)
 
     starts = {}
-    for name in ("ifmap", "filter"):
-        lo, _ = operand_lines(name, mapping, 0, 0)
-        _, hi = operand_lines(name, mapping, fr_last, fc_last)
-        starts[name] = (cycle_of(lo), cycle_of(last_fold + hi))
-
     dram = {}
-    for operand, name, words, reads, distinct in (
-        (0, "ifmap", ifmap_words, requests.ifmap_reads, gemm.ifmap_words_used()),
-        (1, "filter", filter_words, requests.filter_reads, gemm.k * gemm.n),
-    ):
-        new, triggers, last_cycle, first, last = _read_buffer(
-            operand, gemm, mapping, words, events, reads, distinct
-        )
+    for operand, name in ((0, "ifmap"), (1, "filter")):
+        new, triggers, last_cycle, first, last = streams[operand]
         if first >= 0:
             starts[name] = (cycle_of(first), cycle_of(last))
-        items = words // 100
-        first_request = starts[name][0]
+        else:
+            lo, _ = operand_lines(name, mapping, 0, 0)
+            _, hi = operand_lines(name, mapping, fr_last, fc_last)
+            starts[name] = (cycle_of(lo), cycle_of(last_fold + hi))
+        items = job.words[operand] // 100
         if triggers == 0:
             c0 = math.ceil(math.ceil(new / items) * items / PREFETCH_WORDS_PER_CYCLE)
             dram[name] = (new, -c0, -1)
         else:
             c50 = math.ceil(kernels.SETS_ACTIVE * items / PREFETCH_WORDS_PER_CYCLE)
-            dram[name] = (new, first_request - c50, last_cycle + 1)
+            dram[name] = (new, starts[name][0] - c50, last_cycle + 1)
     dram_ifmap_start = dram["ifmap"][1]
     dram_filter_start = dram["filter"][1]
     ofmap_dram_stop = int(info[3])
@@ -199,3 +194,30 @@ def simulate_gemm(gemm: ConvGemm, array: SystolicArray) -> GemmCounters:
         dram_ofmap_start=int(info[2]),
         dram_ofmap_stop=ofmap_dram_stop,
     )
+
+
+def simulate_gemm(
+    gemm: ConvGemm, array: SystolicArray, sram_words: tuple[int, int, int] | None = None
+) -> GemmCounters:
+    """SCALE-Sim 3.0.0's counters for one GEMM (one topology row), without running its loops.
+
+    `sram_words` overrides the array's SRAM sizes in words (tests use buffers below 1 kB).
+    """
+    job = _prepare(gemm, array, sram_words)
+    return _assemble(job, [_read_buffer(job, 0), _read_buffer(job, 1)])
+
+
+def simulate_gemms(
+    gemms: list[ConvGemm], array: SystolicArray, workers: int | None = None
+) -> list[GemmCounters]:
+    """`simulate_gemm` over many GEMMs; the read-buffer replays (numba, GIL released) run on
+    `workers` threads (default: the machine's cores)."""
+    jobs = [_prepare(g, array, None) for g in gemms]
+    workers = workers or os.cpu_count() or 1
+    tasks = [(job, op) for job in jobs for op in (0, 1)]
+    if workers == 1 or len(tasks) <= 1:
+        results = [_read_buffer(job, op) for job, op in tasks]
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(lambda task: _read_buffer(*task), tasks))
+    return [_assemble(job, results[2 * i : 2 * i + 2]) for i, job in enumerate(jobs)]
