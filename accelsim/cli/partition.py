@@ -23,7 +23,7 @@ from accelsim.cli.common import (
 )
 from accelsim.errors import AccelsimError
 from accelsim.partition.model import PartitionModel, partition_model
-from accelsim.partition.sweep import linear_range, log_range, sweep
+from accelsim.partition.sweep import bitrate_intervals, linear_range, log_range, sweep
 from accelsim.report.output import emit, frame_to_records, render
 
 
@@ -209,8 +209,11 @@ def run_point(model: PartitionModel, args: argparse.Namespace) -> str:
         from accelsim.partition.plots import save_cut_energy_plot
 
         save_cut_energy_plot(model, args.bitrate, args.ptx, args.plot, args.latency_bound)
+    intervals = bitrate_intervals(model, args.ptx) if args.ptx > 0 else None
     if args.format == "json":
         payload = {k: _plain(v) for k, v in summary.items()}
+        if intervals is not None:
+            payload["bitrate_intervals"] = frame_to_records(intervals)
         payload["points"] = frame_to_records(points)
         return json.dumps(payload, indent=2) + "\n"
     if args.format == "csv":
@@ -223,6 +226,13 @@ def run_point(model: PartitionModel, args: argparse.Namespace) -> str:
         f"saving vs fully cloud: {decision.saving_vs_cloud * 100:.1f} %   "
         f"vs fully in-situ: {decision.saving_vs_local * 100:.1f} %",
     ]
+    if intervals is not None:
+        steps = [intervals["cut"].iloc[0]]
+        for row in intervals.iloc[1:].itertuples():
+            steps.append(f"{row.bitrate_from_bps / 1e6:.4g} Mbps < {row.cut}")
+        lines.append(
+            f"best cut by bit rate at {args.ptx:g} W (no latency bound): " + " < ".join(steps)
+        )
     lines += [f"note: {note}" for note in model.notes]
     return "\n".join(lines) + "\n\n" + render(points, "table")
 

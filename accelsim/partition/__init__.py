@@ -18,7 +18,13 @@ from accelsim.partition.bits import (
 from accelsim.partition.cuts import CutPoint, cut_points
 from accelsim.partition.energy import ENERGY_SOURCES, layer_energies
 from accelsim.partition.model import Decision, PartitionModel, best_cut_index, partition_model
-from accelsim.partition.sweep import linear_range, log_range, sweep
+from accelsim.partition.sweep import (
+    best_cut_intervals,
+    bitrate_intervals,
+    linear_range,
+    log_range,
+    sweep,
+)
 
 __all__ = [
     "DEFAULT_INPUT_BITS",
@@ -29,6 +35,8 @@ __all__ = [
     "OperatingPoint",
     "PartitionModel",
     "best_cut_index",
+    "best_cut_intervals",
+    "bitrate_intervals",
     "cut_points",
     "formula_bits",
     "image_file_bits",

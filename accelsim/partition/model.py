@@ -16,6 +16,7 @@ import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from numbers import Real
 
 import numpy as np
 import pandas as pd
@@ -119,11 +120,9 @@ class PartitionModel:
         return bool(np.all(np.isfinite(self.compute_s)))
 
     def _check(self, bitrate_bps: float, ptx_w: float, latency_bound_s: float | None) -> float:
-        if not (
-            isinstance(bitrate_bps, int | float) and math.isfinite(bitrate_bps) and bitrate_bps > 0
-        ):
+        if not (isinstance(bitrate_bps, Real) and math.isfinite(bitrate_bps) and bitrate_bps > 0):
             raise AccelsimError(f"bit rate must be a positive number of bit/s, got {bitrate_bps}")
-        if not (isinstance(ptx_w, int | float) and math.isfinite(ptx_w) and ptx_w >= 0):
+        if not (isinstance(ptx_w, Real) and math.isfinite(ptx_w) and ptx_w >= 0):
             raise AccelsimError(f"transmit power must be a non-negative number of W, got {ptx_w}")
         if latency_bound_s is None:
             return math.inf

@@ -105,3 +105,44 @@ def linear_range(low: float, high: float, count: int) -> np.ndarray:
             f"range needs 0 <= low <= high and count >= 1, got {low}, {high}, {count}"
         )
     return np.linspace(low, high, count)
+
+
+def best_cut_intervals(model: PartitionModel) -> pd.DataFrame:
+    """Exact ranges of energy per transmitted bit (P_tx / B_e, J/bit) where each cut is best.
+
+    E(k) = compute(k) + lambda * bits(k) is a line in lambda = P_tx / B_e; the best cut follows the
+    lower envelope of those lines. Rows, in order of increasing lambda: `cut`, `index`,
+    `joules_per_bit_from`, `joules_per_bit_to` (the cut is best strictly inside the range; at a
+    boundary the two cuts tie). No latency bound applies here (it depends on B_e alone).
+    """
+    c, b = model.compute_j, model.bits
+    order = np.lexsort((np.arange(c.size), b, c))
+    k = int(order[0])
+    lam = 0.0
+    rows = []
+    while True:
+        cheaper = np.flatnonzero(b < b[k])
+        if cheaper.size == 0:
+            rows.append((model.cuts[k], k, lam, math.inf))
+            break
+        cross = (c[cheaper] - c[k]) / (b[k] - b[cheaper])
+        cross = np.maximum(cross, lam)
+        first = cross.min()
+        tied = cheaper[cross == first]
+        nxt = int(tied[np.lexsort((tied, b[tied]))[0]])
+        if first > lam:
+            rows.append((model.cuts[k], k, lam, float(first)))
+        k, lam = nxt, float(first)
+    return pd.DataFrame(rows, columns=["cut", "index", "joules_per_bit_from", "joules_per_bit_to"])
+
+
+def bitrate_intervals(model: PartitionModel, ptx_w: float) -> pd.DataFrame:
+    """For a transmit power, the bit-rate range (bit/s) where each cut is best, slowest first."""
+    if not (math.isfinite(ptx_w) and ptx_w > 0):
+        raise AccelsimError(f"transmit power must be positive, got {ptx_w}")
+    frame = best_cut_intervals(model)
+    with np.errstate(divide="ignore"):
+        high = ptx_w / frame["joules_per_bit_from"].to_numpy()
+        low = ptx_w / frame["joules_per_bit_to"].to_numpy()
+    out = pd.DataFrame({"cut": frame["cut"], "bitrate_from_bps": low, "bitrate_to_bps": high})
+    return out.iloc[::-1].reset_index(drop=True)

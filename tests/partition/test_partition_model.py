@@ -21,6 +21,8 @@ from accelsim.partition import (
     PAPER_POINTS,
     PartitionModel,
     best_cut_index,
+    best_cut_intervals,
+    bitrate_intervals,
     implied_input_bits,
     layer_energies,
     partition_model,
@@ -251,3 +253,54 @@ def test_latency_bound(alexnet8):
         alexnet8.decide(0.0, 0.78)
     with pytest.raises(AccelsimError, match="transmit power"):
         alexnet8.decide(80e6, -1.0)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    steps=st.lists(st.floats(0, 1e-3), min_size=2, max_size=25),
+    data=st.data(),
+)
+def test_intervals_follow_the_decision(steps, data):
+    n = len(steps)
+    sizes = data.draw(st.lists(st.integers(0, 10**7), min_size=n, max_size=n))
+    model = PartitionModel(
+        network="random",
+        cuts=tuple(f"c{i}" for i in range(n)),
+        compute_j=np.cumsum([0.0] + steps[1:]),
+        compute_s=np.zeros(n),
+        bits=np.array(sizes, dtype=float),
+        bits_source=("x",) * n,
+        energy_source="test",
+        layer_energies=pd.DataFrame(),
+    )
+    intervals = best_cut_intervals(model)
+    lows = intervals["joules_per_bit_from"].to_numpy()
+    highs = intervals["joules_per_bit_to"].to_numpy()
+    assert lows[0] == 0.0 and math.isinf(highs[-1])
+    assert np.all(lows[1:] == highs[:-1]) and np.all(highs > lows)
+    for row in intervals.itertuples():
+        top = (
+            row.joules_per_bit_to
+            if math.isfinite(row.joules_per_bit_to)
+            else (row.joules_per_bit_from * 4 + 1e-6)
+        )
+        if np.nextafter(row.joules_per_bit_from, np.inf) >= top:
+            continue  # no float strictly inside
+        lam = data.draw(
+            st.floats(row.joules_per_bit_from, top, exclude_min=True, exclude_max=True),
+            label="lambda",
+        )
+        k = best_cut_index(model.compute_j, model.compute_s, model.bits, 1.0, lam, math.inf)
+        energy = model.compute_j + lam * model.bits
+        assert energy[row.index] == pytest.approx(energy[k], rel=1e-12, abs=1e-18)
+
+
+def test_bitrate_intervals_at_the_paper_power(alexnet8):
+    frame = bitrate_intervals(alexnet8, 0.78)
+    assert list(frame["cut"]) == ["fc8", "fc6", "pool5", "pool2", "pool1", "input"]
+    row = frame.set_index("cut").loc["pool2"]
+    assert row.bitrate_from_bps < 80e6 < row.bitrate_to_bps
+    assert row.bitrate_from_bps < 60e6
+    for rate in (row.bitrate_from_bps * 1.001, row.bitrate_to_bps * 0.999):
+        assert alexnet8.decide(rate, 0.78).cut == "pool2"
+    assert alexnet8.decide(np.float32(80e6), np.float64(0.78)).cut == "pool2"
