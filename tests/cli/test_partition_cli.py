@@ -168,3 +168,28 @@ def test_usage_errors_exit_2(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["partition", "alexnet", "--input-bits", "5", "--input-bytes", "1"])
     assert exc.value.code == 2
+
+
+def test_user_dag_network(capsys, tmp_path):
+    """A declarative network with a two-branch module: only the module's join is a cut inside."""
+    path = tmp_path / "tiny.yaml"
+    path.write_text(
+        "name: tiny\n"
+        "input: {channels: 3, size: 32}\n"
+        "layers:\n"
+        "  - {type: conv, name: stem, filters: 16, size: 3, pad: 1, ofmap_zero: 0.5}\n"
+        "  - {type: pool, name: pool, size: 2, ofmap_zero: 0.4}\n"
+        "  - {type: conv, name: left, filters: 8, size: 1, inputs: [pool], ofmap_zero: 0.6}\n"
+        "  - {type: conv, name: right_a, filters: 8, size: 1, inputs: [pool]}\n"
+        "  - {type: conv, name: right_b, filters: 8, size: 3, pad: 1, ofmap_zero: 0.7}\n"
+        "  - {type: concat, name: join, inputs: [left, right_b]}\n"
+        "  - {type: pool, name: shrink, size: 2}\n"
+        "  - {type: fc, name: head, outputs: 10}\n"
+    )
+    code, out, err = run_cli(
+        capsys, "partition", str(path), "--bits", "8", "--format", "json", "--input-bits", "2e5"
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert [p["cut"] for p in data["points"]] == ["input", "stem", "pool", "join", "shrink", "head"]
+    assert data["input_bits"] == 2e5
