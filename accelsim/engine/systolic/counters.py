@@ -11,7 +11,8 @@ class GemmCounters:
 
     Cycle numbers follow SCALE-Sim: cycle 0 is the first demand line; DRAM prefetches before it
     have negative cycles. `mapping_efficiency` and `compute_utilization` are SCALE-Sim's per-fold
-    averages (fractions); `cycles_incl_prefetch` is None for models without a prefetch phase.
+    averages (fractions). `cycles_incl_prefetch` and the DRAM start/stop cycles are None for
+    models that do not date DRAM transfers (the `default` model).
     """
 
     cycles: int
@@ -33,12 +34,12 @@ class GemmCounters:
     sram_filter_stop: int
     sram_ofmap_start: int
     sram_ofmap_stop: int
-    dram_ifmap_start: int
-    dram_ifmap_stop: int
-    dram_filter_start: int
-    dram_filter_stop: int
-    dram_ofmap_start: int
-    dram_ofmap_stop: int
+    dram_ifmap_start: int | None
+    dram_ifmap_stop: int | None
+    dram_filter_start: int | None
+    dram_filter_stop: int | None
+    dram_ofmap_start: int | None
+    dram_ofmap_stop: int | None
 
     def as_dict(self) -> dict[str, int | float | None]:
         return {f.name: getattr(self, f.name) for f in fields(self)}

@@ -1,0 +1,185 @@
+"""Systolic-array simulation of layers and networks: counters, cycles and energy per layer.
+
+`simulate_layer` runs one conv/FC layer (all its groups, the whole batch) under a memory model:
+`scalesim` (SCALE-Sim 3.0.0's default CALC mode, exactly) or `default` (sound double-buffered
+SRAMs); `demand=True` uses the cycle-by-cycle path instead of the fast one (small layers only;
+scalesim model). `network_frame` returns one row per conv/FC layer with the columns every accelsim
+model shares.
+
+Energy uses the configuration's `EnergyTable` through `energy_from_counts`, with systolic
+structures mapped onto its levels: MAC = every multiply-accumulate the array performs (no zero
+gating); RF = one accumulator-register update per MAC; inter-PE = two operand hops between
+neighbouring PEs per MAC (the two moving operands of the dataflow); GLB = SRAM reads + writes;
+DRAM = DRAM reads + writes. Energies are per image.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from accelsim.energy.record import BREAKDOWN_COLUMNS, AccessCounts, energy_from_counts
+from accelsim.engine.systolic.counters import GemmCounters
+from accelsim.engine.systolic.default_memory import simulate_gemm_default
+from accelsim.engine.systolic.demand import simulate_gemm_demand
+from accelsim.engine.systolic.scalesim_memory import simulate_gemm, simulate_gemms
+from accelsim.errors import AccelsimError
+from accelsim.hardware.config import AcceleratorConfig
+from accelsim.hardware.systolic import SystolicArray
+from accelsim.workload.layer import ConvLayer
+from accelsim.workload.network import Network
+from dataflows.systolic import ConvGemm, SystolicMapping, layer_gemms
+
+MEMORY_MODELS = ("scalesim", "default")
+
+FRAME_COLUMNS = (
+    "layer", "group", "batch", "cycles", "latency_s", "active_pes", "macs", "nonzero_macs",
+    "glb_reads", "glb_writes", "dram_reads", "dram_writes", "rf_accesses", "glb_accesses",
+    "dram_accesses", "energy_j", "sram_ifmap_reads", "sram_filter_reads", "sram_ofmap_writes",
+    "dram_ifmap_reads", "dram_filter_reads", "dram_ofmap_writes", "dram_ofmap_reads",
+    "stall_cycles", "utilization", "mapping_efficiency", "compute_utilization",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SystolicLayerResult:
+    """One layer on a systolic array: its GEMM, the counters of one group, and the totals.
+
+    `per_gemm` is what SCALE-Sim would report for one of the `repeats` identical groups; totals
+    (cycles and counters) cover all groups and the whole batch, groups run one after another.
+    """
+
+    layer: str
+    memory: str
+    gemm: ConvGemm
+    repeats: int
+    per_gemm: GemmCounters
+
+    def total(self, field: str) -> int:
+        return getattr(self.per_gemm, field) * self.repeats
+
+    @property
+    def cycles(self) -> int:
+        return self.total("cycles")
+
+    @property
+    def cycles_incl_prefetch(self) -> int | None:
+        value = self.per_gemm.cycles_incl_prefetch
+        return None if value is None else value * self.repeats
+
+
+def _check_memory(memory: str) -> None:
+    if memory not in MEMORY_MODELS:
+        raise AccelsimError(f"memory must be one of {', '.join(MEMORY_MODELS)}, got {memory!r}")
+
+
+def _gemm_of(layer: ConvLayer | ConvGemm, memory: str, batch: int) -> tuple[ConvGemm, int]:
+    if isinstance(layer, ConvGemm):
+        return layer, 1
+    if not isinstance(layer, ConvLayer):
+        raise AccelsimError(f"layer {getattr(layer, 'name', layer)!r}: only conv/FC layers map "
+                            "onto a systolic array")  # fmt: skip
+    lg = layer_gemms(layer, batch, ceil_outputs=memory == "scalesim")
+    return lg.gemm, lg.repeats
+
+
+def simulate_layer(layer: ConvLayer | ConvGemm, array: SystolicArray, memory: str = "scalesim",
+                   batch: int = 1, demand: bool = False) -> SystolicLayerResult:  # fmt: skip
+    """Simulate one conv/FC layer (or a bare GEMM) on `array`.
+
+    In `scalesim` mode a layer uses SCALE-Sim's output-size rule, ceil((H - R) / U) + 1, so a
+    topology whose stride does not divide H - R gets SCALE-Sim's overhanging last window.
+    """
+    _check_memory(memory)
+    gemm, repeats = _gemm_of(layer, memory, batch)
+    if demand:
+        if memory != "scalesim":
+            raise AccelsimError("the cycle-by-cycle path models memory 'scalesim' only")
+        counters = simulate_gemm_demand(gemm, array)
+    elif memory == "scalesim":
+        counters = simulate_gemm(gemm, array)
+    else:
+        counters = simulate_gemm_default(gemm, array)
+    return SystolicLayerResult(gemm.name, memory, gemm, repeats, counters)
+
+
+def simulate_network(network: Network, array: SystolicArray, memory: str = "scalesim",
+                     batch: int = 1) -> list[SystolicLayerResult]:  # fmt: skip
+    """Every conv/FC layer of a network, in order (read-buffer replays run in parallel)."""
+    _check_memory(memory)
+    pairs = [_gemm_of(layer, memory, batch) for layer in network.compute_layers]
+    if memory == "scalesim":
+        counters = simulate_gemms([g for g, _ in pairs], array)
+    else:
+        counters = [simulate_gemm_default(g, array) for g, _ in pairs]
+    return [SystolicLayerResult(g.name, memory, g, r, c)
+            for (g, r), c in zip(pairs, counters, strict=True)]  # fmt: skip
+
+
+def _row(layer: ConvLayer, result: SystolicLayerResult, array: SystolicArray,
+         config: AcceleratorConfig, batch: int) -> dict[str, object]:  # fmt: skip
+    c, r = result.per_gemm, result.repeats
+    mapping = SystolicMapping.of(result.gemm, array.rows, array.cols, array.dataflow)
+    cycles = c.cycles * r
+    macs_done = c.macs * r  # what the array computes (SCALE-Sim's overhang windows included)
+    sram_reads = (c.sram_ifmap_reads + c.sram_filter_reads) * r
+    sram_writes = c.sram_ofmap_writes * r
+    dram_reads = (c.dram_ifmap_reads + c.dram_filter_reads + c.dram_ofmap_reads) * r
+    dram_writes = c.dram_ofmap_writes * r
+    latency_s = cycles / array.clock_hz
+    counts = AccessCounts(nonzero_macs=macs_done / batch, rf_accesses=macs_done / batch,
+                          inter_pe_transfers=2 * macs_done / batch,
+                          glb_accesses=(sram_reads + sram_writes) / batch,
+                          dram_accesses=(dram_reads + dram_writes) / batch)  # fmt: skip
+    energy = energy_from_counts(counts, config.energy, latency_s / batch)
+    row: dict[str, object] = {
+        "layer": layer.name,
+        "group": layer.group_label,
+        "batch": batch,
+        "cycles": cycles,
+        "latency_s": latency_s,
+        "active_pes": min(mapping.sr, array.rows) * min(mapping.sc, array.cols),
+        "macs": layer.macs * batch,
+        "nonzero_macs": macs_done,
+        "glb_reads": sram_reads,
+        "glb_writes": sram_writes,
+        "dram_reads": dram_reads,
+        "dram_writes": dram_writes,
+        "rf_accesses": macs_done,
+        "glb_accesses": sram_reads + sram_writes,
+        "dram_accesses": dram_reads + dram_writes,
+        "energy_j": energy.total_j,
+        "sram_ifmap_reads": c.sram_ifmap_reads * r,
+        "sram_filter_reads": c.sram_filter_reads * r,
+        "sram_ofmap_writes": sram_writes,
+        "dram_ifmap_reads": c.dram_ifmap_reads * r,
+        "dram_filter_reads": c.dram_filter_reads * r,
+        "dram_ofmap_writes": dram_writes,
+        "dram_ofmap_reads": c.dram_ofmap_reads * r,
+        "stall_cycles": c.stall_cycles * r,
+        "utilization": macs_done / (cycles * array.num_macs),
+        "mapping_efficiency": c.mapping_efficiency,
+        "compute_utilization": c.compute_utilization,
+    }
+    if result.memory == "scalesim":
+        row["cycles_incl_prefetch"] = result.cycles_incl_prefetch
+    row.update(energy.as_dict())
+    return row
+
+
+def network_frame(network: Network, array: SystolicArray, config: AcceleratorConfig,
+                  memory: str = "scalesim", batch: int | None = None) -> pd.DataFrame:  # fmt: skip
+    """One row per conv/FC layer: cycles and counters for the batch, energies per image.
+
+    `batch` (default 1) images are processed together: M = batch x E x F. Column meanings are in
+    `docs/systolic.md`; `cycles_incl_prefetch` appears in `scalesim` mode only.
+    """
+    batch = 1 if batch is None else batch
+    results = simulate_network(network, array, memory, batch)
+    rows = [_row(layer, result, array, config, batch)
+            for layer, result in zip(network.compute_layers, results, strict=True)]  # fmt: skip
+    columns = list(FRAME_COLUMNS)
+    if memory == "scalesim":
+        columns.insert(columns.index("cycles") + 1, "cycles_incl_prefetch")
+    return pd.DataFrame(rows, columns=columns + list(BREAKDOWN_COLUMNS))
