@@ -100,6 +100,8 @@ def test_activations_give_exact_sizes(tmp_path):
         partition_model(ALEXNET, CONFIG8, activations={"pool2": np.zeros(5, np.int8)})
     with pytest.raises(AccelsimError, match="not a layer"):
         partition_model(ALEXNET, CONFIG8, activations={"nope": np.zeros(5, np.int8)})
+    with pytest.raises(AccelsimError, match="compressed file"):
+        partition_model(ALEXNET, CONFIG8, activations={"input": np.zeros(5, np.int8)})
 
 
 def test_input_size_options(tmp_path):
