@@ -33,15 +33,16 @@ def cut_energy_figure(
     ax.bar(x, compute, color="#4c72b0", label="client compute")
     ax.bar(x, transmit, bottom=compute, color="#dd8452", label="transmit")
     if not points["meets_bound"].all():
-        for i in np.flatnonzero(~points["meets_bound"].to_numpy()):
-            ax.bar(
-                x[i],
-                compute[i] + transmit[i],
-                fill=False,
-                hatch="//",
-                edgecolor="grey",
-                linewidth=0,
-            )
+        over = np.flatnonzero(~points["meets_bound"].to_numpy())
+        ax.bar(
+            x[over],
+            compute[over] + transmit[over],
+            fill=False,
+            hatch="//",
+            edgecolor="grey",
+            linewidth=0,
+            label="over the latency bound",
+        )
     best = np.flatnonzero(points["best"].to_numpy())
     if best.size:
         k = int(best[0])
