@@ -193,3 +193,30 @@ def test_user_dag_network(capsys, tmp_path):
     data = json.loads(out)
     assert [p["cut"] for p in data["points"]] == ["input", "stem", "pool", "join", "shrink", "head"]
     assert data["input_bits"] == 2e5
+
+
+def test_simulated_energy_source(capsys):
+    """The done-when command with the row-stationary simulator's energies."""
+    engine = pytest.importorskip("accelsim.engine.rs")
+    if not hasattr(engine, "network_frame"):
+        pytest.skip("accelsim.engine.rs has no network_frame yet")
+    code, out, err = run_cli(
+        capsys,
+        "partition",
+        "alexnet",
+        "--bitrate",
+        "80e6",
+        "--ptx",
+        "0.78",
+        "--bits",
+        "8",
+        "--energy",
+        "simulated",
+        "--format",
+        "json",
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["energy_source"] == "simulated"
+    assert data["best_cut"] in [p["cut"] for p in data["points"]]
+    assert 0 < data["client_energy_j"] <= data["local_energy_j"]
