@@ -49,9 +49,9 @@ def load_network_file(path: str | os.PathLike[str]) -> Network:
     if suffix == ".csv":
         with p.open(newline="") as handle:
             header = handle.readline()
-        if "ifmap height" in header.lower():
-            from accelsim.workload.scalesim_topology import read_scalesim_topology
+        from accelsim.workload.scalesim_topology import read_scalesim_topology, topology_kind
 
+        if topology_kind(header) is not None:
             return read_scalesim_topology(p)
         return read_layer_csv(p)
     try:

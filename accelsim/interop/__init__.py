@@ -1,0 +1,1 @@
+"""Interoperability with other tools' file formats (SCALE-Sim configurations and reports)."""
