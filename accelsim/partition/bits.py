@@ -73,15 +73,6 @@ def image_file_bits(path: str | os.PathLike[str]) -> int:
     return size * 8
 
 
-def _unpadded_zero(layer: ConvLayer) -> float:
-    """Zero fraction of a layer's input without its padding (padding is all zeros)."""
-    if layer.ifmap_zero_unpadded is not None:
-        return layer.ifmap_zero_unpadded
-    padded = layer.padded_height * layer.padded_width
-    nonzero = (1.0 - float(layer.ifmap_zero)) * padded / (layer.in_height * layer.in_width)
-    return min(1.0, max(0.0, 1.0 - nonzero))
-
-
 def tensor_zero_fraction(network: Network, name: str) -> float:
     """Zero fraction of the tensor `name` (a layer's output, or `"input"`).
 
@@ -92,7 +83,7 @@ def tensor_zero_fraction(network: Network, name: str) -> float:
     """
     for layer in network.layers:
         if isinstance(layer, ConvLayer) and layer.inputs == (name,):
-            return _unpadded_zero(layer)
+            return layer.unpadded_ifmap_zero
     if name == INPUT:
         return network.input_zero
     return float(network.layer(name).ofmap_zero)

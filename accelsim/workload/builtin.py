@@ -33,9 +33,13 @@ def split_padding(pad: float) -> tuple[int, int]:
 
 
 def _unpadded_zero(row: dict[str, str]) -> float:
-    """Zero fraction of a layer's unpadded input as the source gives it (else its padded value)."""
-    value = row["ifmap_sparsity"] or row["ifmap_sparsity_padded"]
-    return float(value)
+    """Zero fraction of a layer's unpadded input: as the source gives it, else derived from the
+    padded fraction (padding is all zeros)."""
+    if row["ifmap_sparsity"]:
+        return float(row["ifmap_sparsity"])
+    padded, size = float(row["padded_size"]), float(row["input_size"])
+    nonzero = (1.0 - float(row["ifmap_sparsity_padded"])) * padded**2 / size**2
+    return min(1.0, max(0.0, 1.0 - nonzero))
 
 
 class _RowBuilder(NetworkBuilder):

@@ -196,6 +196,16 @@ class ConvLayer:
         return self.filter_height * self.filter_width * self.channels_per_group * self.out_channels
 
     @property
+    def unpadded_ifmap_zero(self) -> float:
+        """Zero fraction of the input without padding: as given, else derived from the padded
+        fraction (padding is all zeros), clipped to [0, 1]."""
+        if self.ifmap_zero_unpadded is not None:
+            return self.ifmap_zero_unpadded
+        padded = self.padded_height * self.padded_width
+        nonzero = (1.0 - float(self.ifmap_zero)) * padded / (self.in_height * self.in_width)
+        return min(1.0, max(0.0, 1.0 - nonzero))
+
+    @property
     def is_square(self) -> bool:
         return (
             self.in_height == self.in_width
