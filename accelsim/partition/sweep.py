@@ -72,6 +72,9 @@ def sweep(
     ok = feasible[rows, best]
     pick = lambda a: np.where(ok, a[rows, best], np.nan)  # noqa: E731
     client = pick(energy)
+    with np.errstate(invalid="ignore"):  # infeasible points are NaN by design
+        saving_cloud = 1.0 - client / energy[:, 0]
+        saving_local = 1.0 - client / energy[:, -1]
     cuts = np.array(model.cuts, dtype=object)
     return pd.DataFrame(
         {
@@ -84,8 +87,8 @@ def sweep(
             "transmit_j": pick(transmit),
             "bits": np.where(ok, model.bits[best], np.nan),
             "latency_s": pick(latency),
-            "saving_vs_cloud": 1.0 - client / energy[:, 0],
-            "saving_vs_local": 1.0 - client / energy[:, -1],
+            "saving_vs_cloud": saving_cloud,
+            "saving_vs_local": saving_local,
         }
     )
 
