@@ -25,6 +25,10 @@ from accelsim.workload.network import INPUT, Network
 CONV_COLUMNS = ("layer name", "ifmap height", "ifmap width", "filter height", "filter width",
                 "channels", "num filter", "strides")  # fmt: skip
 GEMM_COLUMNS = ("layer", "m", "n", "k")
+DISPLAY = {"ifmap height": "IFMAP Height", "ifmap width": "IFMAP Width",
+           "filter height": "Filter Height", "filter width": "Filter Width",
+           "channels": "Channels", "num filter": "Num Filter", "strides": "Strides", "m": "M",
+           "n": "N", "k": "K"}  # fmt: skip
 
 
 def topology_kind(header_line: str) -> str | None:
@@ -44,10 +48,10 @@ def _integers(origin: str, name: str, columns: tuple[str, ...], cells: list[str]
         try:
             value = int(text)
         except ValueError:
-            raise AccelsimError(f"{origin}: layer '{name}': {column} must be an integer, "
+            raise AccelsimError(f"{origin}: layer '{name}': {DISPLAY[column]} must be an integer, "
                                 f"got '{text}'") from None  # fmt: skip
         if value < 1:
-            raise AccelsimError(f"{origin}: layer '{name}': {column} must be positive, "
+            raise AccelsimError(f"{origin}: layer '{name}': {DISPLAY[column]} must be positive, "
                                 f"got {value}")  # fmt: skip
         values.append(value)
     return values

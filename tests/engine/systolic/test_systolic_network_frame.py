@@ -1,0 +1,86 @@
+"""network_frame / simulate_layer: columns, groups, batch, energy, bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from accelsim.energy.record import BREAKDOWN_COLUMNS
+from accelsim.engine.systolic import network_frame, simulate_layer
+from accelsim.errors import AccelsimError
+from accelsim.hardware.config import resolve_config
+from accelsim.hardware.systolic import SystolicArray
+from accelsim.workload.builtin import builtin_network
+from accelsim.workload.layer import ConvLayer, PoolLayer
+from accelsim.workload.network import INPUT, Network
+
+CORE = ("layer", "cycles", "latency_s", "active_pes", "macs", "glb_reads", "glb_writes",
+        "dram_reads", "dram_writes", "energy_j", "sram_ifmap_reads", "sram_filter_reads",
+        "sram_ofmap_writes", "dram_ifmap_reads", "dram_filter_reads", "dram_ofmap_writes",
+        "utilization", "nonzero_macs", "rf_accesses", "glb_accesses", "dram_accesses")  # fmt: skip
+
+
+def _small() -> Network:
+    layers = (
+        ConvLayer("a", 8, 12, 12, 16, 3, 3, pad=(1, 1, 1, 1), inputs=(INPUT,)),
+        ConvLayer("b", 16, 12, 12, 8, 3, 3, pad=(1, 1, 1, 1), groups=2, inputs=(INPUT,)),
+    )
+    return Network("small", None, layers)  # fmt: skip
+
+
+@pytest.mark.parametrize("memory", ["scalesim", "default"])
+def test_columns_and_totals(memory):
+    frame = network_frame(_small(), SystolicArray(8, 8, "ws", 4, 4, 4), resolve_config(), memory)
+    for column in CORE + BREAKDOWN_COLUMNS:
+        assert column in frame.columns
+    assert ("cycles_incl_prefetch" in frame.columns) == (memory == "scalesim")
+    assert (frame["energy_j"] > 0).all()
+    total = frame[list(BREAKDOWN_COLUMNS)].sum(axis=1)
+    assert total.tolist() == pytest.approx(frame["energy_j"].tolist(), rel=1e-12)
+    assert frame["macs"].tolist() == [16 * 8 * 9 * 144, 8 * 8 * 9 * 144]
+    for column in ("cycles", "sram_ifmap_reads", "dram_ofmap_writes"):
+        assert frame[column].dtype.kind == "i"
+
+
+def test_groups_run_one_after_another():
+    net = _small()
+    array = SystolicArray(8, 8, "os", 4, 4, 4)
+    grouped = simulate_layer(net.layer("b"), array)
+    half = ConvLayer("h", 8, 12, 12, 4, 3, 3, pad=(1, 1, 1, 1))
+    single = simulate_layer(half, array)
+    assert grouped.repeats == 2
+    assert grouped.cycles == 2 * single.cycles
+    assert grouped.total("dram_filter_reads") == 2 * single.per_gemm.dram_filter_reads
+
+
+def test_batch_multiplies_output_pixels():
+    layer = ConvLayer("c", 4, 10, 10, 8, 3, 3)
+    one = simulate_layer(layer, SystolicArray(8, 8, "os"), batch=1)
+    three = simulate_layer(layer, SystolicArray(8, 8, "os"), batch=3)
+    assert three.gemm.m == 3 * one.gemm.m
+    assert three.per_gemm.macs == 3 * one.per_gemm.macs
+
+
+def test_demand_path_through_simulate_layer():
+    layer = ConvLayer("c", 3, 7, 7, 5, 3, 3, stride=2)
+    array = SystolicArray(4, 4, "is", 1, 1, 1)
+    fast = simulate_layer(layer, array)
+    slow = simulate_layer(layer, array, demand=True)
+    assert fast.per_gemm == slow.per_gemm
+
+
+def test_alexnet_runs_every_layer():
+    frame = network_frame(builtin_network("alexnet"), SystolicArray(12, 14, "os"),
+                          resolve_config(), "scalesim")  # fmt: skip
+    assert frame["layer"].tolist() == [f"conv{i}" for i in range(1, 6)] + ["fc6", "fc7", "fc8"]
+    assert (frame["utilization"] <= 1).all()
+
+
+def test_bad_input():
+    array = SystolicArray(4, 4)
+    layer = ConvLayer("c", 3, 7, 7, 5, 3, 3)
+    with pytest.raises(AccelsimError, match="memory"):
+        simulate_layer(layer, array, memory="lru")
+    with pytest.raises(AccelsimError, match="only conv/FC"):
+        simulate_layer(PoolLayer("p", 3, 8, 8, 2, 2), array)
+    with pytest.raises(AccelsimError, match="cycle-by-cycle"):
+        simulate_layer(layer, array, memory="default", demand=True)
