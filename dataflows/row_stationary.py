@@ -186,7 +186,17 @@ The chip's published mappings never replicate a set more than 4 times (AlexNet: 
 sets; VGG-16: 4 sets of 3 x 13 or 3 x 14), and the cap is what keeps the mapper from VGG-16
 mappings of 16 narrow 3 x 3 sets that the chip did not use (the latencies and GLB/DRAM access
 counts of JSSC 2017 Table VI fit 4 sets of 3 x 13 and 3 x 14, within 7 % on latency). It is a
-mapping policy, not an array limit: pass `max_pe_sets` to lift it."""
+mapping policy, not an array limit: pass `max_pe_sets` to lift it. It applies to layers whose
+sets have several rows and whose ofmaps several rows (R > 1 and E > 1), the only kind the chip's
+tables cover; for fully connected layers and 1x1 filters replicating small sets is the only way
+the RS dataflow fills the array, so they are not capped."""
+
+
+def set_cap(geo: LayerGeometry, hw: Accelerator, max_pe_sets: int | None) -> int:
+    """The most sets a mapping of this layer may replicate under a cap (None: no cap)."""
+    if max_pe_sets is None or geo.R == 1 or geo.E == 1:
+        return hw.num_pes
+    return max_pe_sets
 
 
 def max_sets(set_rows: int, set_cols: int, hw: Accelerator, cap: int = MAX_PE_SETS) -> int:
@@ -225,7 +235,7 @@ def check_mapping(
     rows, cols = mp.set_shape(geo, hw)
     if rows > hw.pe_rows:
         raise AccelsimError(f"{where} e={mp.e} folds into {rows} PE rows (array has {hw.pe_rows})")
-    if mp.r * mp.t > max_sets(rows, cols, hw, hw.num_pes if max_pe_sets is None else max_pe_sets):
+    if mp.r * mp.t > max_sets(rows, cols, hw, set_cap(geo, hw, max_pe_sets)):
         raise AccelsimError(
             f"{where} r*t={mp.r * mp.t} sets of {rows} x {cols} PEs do not fit the "
             f"{hw.pe_rows} x {hw.pe_cols} array"
@@ -267,7 +277,7 @@ def _divisors(x: int) -> list[int]:
 
 
 def enumerate_mappings(
-    layer: ConvLayer, hw: Accelerator, batch: int, max_pe_sets: int = MAX_PE_SETS
+    layer: ConvLayer, hw: Accelerator, batch: int, max_pe_sets: int | None = MAX_PE_SETS
 ) -> np.ndarray:
     """Every legal mapping as an int64 array of rows (m, n, e, p, q, r, t)."""
     check_supported(layer, hw)
@@ -288,7 +298,7 @@ def enumerate_mappings(
         set_rows = geo.R * -(-e // hw.pe_cols)
         if set_rows > hw.pe_rows:
             break
-        sets = max_sets(set_rows, min(e, hw.pe_cols), hw, max_pe_sets)
+        sets = max_sets(set_rows, min(e, hw.pe_cols), hw, set_cap(geo, hw, max_pe_sets))
         for n in range(1, batch + 1):
             en.append((e, n, sets))
     if not qr_pairs or not ptm or not en:
@@ -526,7 +536,7 @@ def rank_mappings(
     batch: int,
     first_layer: bool,
     policy: str = "chip",
-    max_pe_sets: int = MAX_PE_SETS,
+    max_pe_sets: int | None = MAX_PE_SETS,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Legal mappings sorted best first by the policy's objective; returns (maps, objective).
 
@@ -539,7 +549,7 @@ def rank_mappings(
     """
     if policy not in POLICIES:
         raise AccelsimError(f"mapping policy must be one of {', '.join(POLICIES)}, got '{policy}'")
-    maps = enumerate_mappings(layer, hw, batch, max_pe_sets)
+    maps = enumerate_mappings(layer, hw, batch, max_pe_sets if policy == "chip" else None)
     if policy == "chip" and maps.shape[0]:
         maps = maps[widest_e(layer.out_height, maps[:, 2]) & (maps[:, 5] <= CHIP_MAX_CHANNEL_SETS)]
     if maps.shape[0] == 0:
@@ -567,7 +577,7 @@ def best_mapping(
     policy: str = "chip",
     evaluate=None,
     top: int = 32,
-    max_pe_sets: int = MAX_PE_SETS,
+    max_pe_sets: int | None = MAX_PE_SETS,
 ) -> RSMapping:
     """The mapper. `chip` policy: the best of `rank_mappings`. `energy` policy: the best `top`
     candidates are simulated (`evaluate(mapping) -> (energy_j, cycles)`, the fast engine) and the
