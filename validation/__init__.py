@@ -1,0 +1,1 @@
+"""Validation of accelsim's models against published measurements and reference tools."""

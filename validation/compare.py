@@ -1,0 +1,141 @@
+"""Simulated vs measured vs analytical: the Eyeriss chip's CONV layers, error per layer.
+
+Each CONV layer of AlexNet (batch 4) and VGG-16 (batch 3) is simulated with the chip's batch and
+its measured ifmap zero fraction (Tables V/VI) as the layer's ifmap zero fraction; the analytical
+model (CNNergy) sees the same layers. Compared per layer, for the whole batch: total latency, GLB
+and DRAM accesses (MB = 10^6 bytes of 16-bit words), active PEs, and chip energy per image
+(power x latency / batch, which excludes DRAM, against the models' energy without DRAM).
+Errors are (model - measured) / measured.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+
+from accelsim.hardware.config import AcceleratorConfig, resolve_config
+from accelsim.workload.builtin import builtin_network
+from accelsim.workload.layer import ConvLayer
+from accelsim.workload.network import Network
+from validation.silicon import silicon_batch, silicon_frame
+
+SUMMARY_COLUMNS = (
+    "layer",
+    "mapping",
+    "active_pes",
+    "active_pes_chip",
+    "latency_ms",
+    "latency_ms_chip",
+    "latency_err",
+    "latency_ms_analytical",
+    "latency_err_analytical",
+    "glb_mb",
+    "glb_mb_chip",
+    "glb_err",
+    "dram_mb",
+    "dram_mb_chip",
+    "dram_err",
+)
+
+
+def silicon_network(network: str) -> Network:
+    """The built-in network with each measured CONV layer's ifmap zero fraction from the chip."""
+    net = builtin_network(network)
+    measured = silicon_frame(network).set_index("layer")["ifmap_zeros_pct"] / 100.0
+    layers = []
+    for layer in net.layers:
+        if isinstance(layer, ConvLayer) and layer.name in measured.index:
+            layer = replace(layer, ifmap_zero=float(measured[layer.name]), ifmap_zero_unpadded=None)
+        layers.append(layer)
+    return Network(net.name, net.input_shape, tuple(layers), net.input_zero)
+
+
+def _err(model: pd.Series, measured: pd.Series) -> pd.Series:
+    return (model - measured) / measured
+
+
+def compare_silicon(
+    network: str,
+    config: AcceleratorConfig | None = None,
+    engine: str = "fast",
+    analytical: bool = True,
+) -> pd.DataFrame:
+    """One row per measured CONV layer: simulated, measured and analytical figures and errors."""
+    from accelsim.engine.rs.simulate import result_row, simulate_layer
+
+    config = config or resolve_config("eyeriss", 16)
+    chip = silicon_frame(network)
+    batch = silicon_batch(network)
+    net = silicon_network(network)
+    word = config.hardware.word_bytes
+    rows = []
+    for _, meas in chip.iterrows():
+        layer = net.layer(meas["layer"])
+        res = simulate_layer(
+            layer, config, batch=batch, engine=engine, first_layer=net.reads_image(layer)
+        )
+        sim = result_row(res)
+        rows.append(
+            {
+                "layer": meas["layer"],
+                "chip_layer": meas["chip_layer"],
+                "batch": batch,
+                "mapping": sim["mapping"],
+                "active_pes": sim["active_pes"],
+                "active_pes_chip": int(meas["active_pes"]),
+                "latency_ms": res.latency_s * 1e3,
+                "latency_ms_chip": float(meas["total_latency_ms"]),
+                "processing_latency_ms_chip": float(meas["processing_latency_ms"]),
+                "glb_mb": res.glb_accesses * word / 1e6,
+                "glb_mb_chip": float(meas["glb_accesses_mb"]),
+                "dram_mb": res.dram_accesses * word / 1e6,
+                "dram_mb_chip": float(meas["dram_accesses_mb"]),
+                "energy_mj": (res.energy.total_j - res.energy.dram_j) * 1e3,
+                "energy_mj_chip": float(meas["power_mw"])
+                * float(meas["total_latency_ms"])
+                / batch
+                / 1e3,
+                "macs_g": res.macs / 1e9,
+                "macs_g_chip": float(meas["macs_g"]),
+                "utilisation": res.utilisation,
+                **{f"cycles_{k}": v for k, v in res.cycles_by_cause.items()},
+            }
+        )
+    frame = pd.DataFrame(rows)
+    for key in ("latency_ms", "glb_mb", "dram_mb", "energy_mj"):
+        frame[key.replace("_ms", "").replace("_mb", "").replace("_mj", "") + "_err"] = _err(
+            frame[key], frame[f"{key}_chip"]
+        )
+    if analytical:
+        frame = _add_analytical(frame, net, config, batch)
+    return frame
+
+
+def _add_analytical(
+    frame: pd.DataFrame, net: Network, config: AcceleratorConfig, batch: int
+) -> pd.DataFrame:
+    """CNNergy's latency (MACs / its assumed throughput), accesses and energy, for the batch."""
+    from accelsim.analytical.cnnergy import network_frame as analytical_frame
+
+    ana = analytical_frame(net, config).set_index("layer")
+    word = config.hardware.word_bytes
+    pick = ana.loc[frame["layer"]]
+    frame["latency_ms_analytical"] = pick["latency_s"].to_numpy() * batch * 1e3
+    frame["glb_mb_analytical"] = pick["glb_accesses"].to_numpy() * batch * word / 1e6
+    frame["dram_mb_analytical"] = pick["dram_accesses"].to_numpy() * batch * word / 1e6
+    frame["energy_mj_analytical"] = (pick["energy_j"] - pick["dram_j"]).to_numpy() * 1e3
+    for key in ("latency_ms", "glb_mb", "dram_mb", "energy_mj"):
+        short = key.split("_")[0]
+        frame[f"{short}_err_analytical"] = _err(frame[f"{key}_analytical"], frame[f"{key}_chip"])
+    return frame
+
+
+def compare_all(config: AcceleratorConfig | None = None, engine: str = "fast") -> pd.DataFrame:
+    """AlexNet and VGG-16 together, with a `network` column."""
+    parts = []
+    for network in ("alexnet", "vgg16"):
+        part = compare_silicon(network, config, engine)
+        part.insert(0, "network", network)
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
