@@ -25,9 +25,10 @@ ENGINES = ("fast", "trace")
 
 
 def layer_batch(layer: ConvLayer, batch: int | None) -> int:
-    """Images simulated together: `batch`, else 1."""
+    """Images simulated together: `batch`; by default the layer's own `batch_n` (CNNergy's n2, so
+    that the two models see the same batch), else 1."""
     if batch is None:
-        return 1
+        return layer.batch_n or 1
     if isinstance(batch, bool) or not isinstance(batch, int) or batch < 1:
         raise AccelsimError(f"batch must be a positive integer, got {batch!r}")
     return batch

@@ -1,0 +1,117 @@
+"""Benchmark of the RS simulator's fast engine on VGG-16 (batch 3) and of numba's cache.
+
+Run: `python benchmarks/rs_simulator.py` (rewrites benchmarks/rs_simulator.md).
+
+1. Cold: a new process with an empty numba cache directory (compiles the kernels).
+2. Warm start: a second process with that cache (loads compiled kernels from disk).
+3. In process, after compilation: all 16 conv/FC layers of VGG-16, mapper + simulation
+   (`network_frame`), and the simulation alone with the mappings fixed (median of 7 runs).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CHILD = r"""
+import json, time
+t0 = time.perf_counter()
+from accelsim.engine.rs import network_frame
+from accelsim.hardware import resolve_config
+from accelsim.workload.builtin import builtin_network
+t1 = time.perf_counter()
+frame = network_frame(builtin_network("vgg16"), resolve_config("eyeriss"), batch=3)
+t2 = time.perf_counter()
+print(json.dumps({"import_s": t1 - t0, "first_network_s": t2 - t1,
+                  "cycles": int(frame["cycles"].sum())}))
+"""
+
+
+def child(cache_dir: str) -> dict:
+    env = {**os.environ, "NUMBA_CACHE_DIR": cache_dir}
+    t0 = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD], env=env, capture_output=True, text=True, check=True
+    )
+    wall = time.perf_counter() - t0
+    return {**json.loads(out.stdout.strip().splitlines()[-1]), "process_s": wall}
+
+
+def in_process(repeats: int = 7) -> dict:
+    from accelsim.engine.rs import network_frame
+    from accelsim.engine.rs.plan import make_plan
+    from accelsim.engine.rs.simulate import run_plan
+    from accelsim.hardware import resolve_config
+    from accelsim.workload.builtin import builtin_network
+    from dataflows.row_stationary import parse_mapping
+
+    config = resolve_config("eyeriss")
+    net = builtin_network("vgg16")
+    frame = network_frame(net, config, batch=3)  # compile / load
+    full = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        network_frame(net, config, batch=3)
+        full.append(time.perf_counter() - t0)
+    plans = [
+        make_plan(layer, config.hardware, parse_mapping(m), 3, net.reads_image(layer))
+        for layer, m in zip(net.compute_layers, frame["mapping"], strict=True)
+    ]
+    engine = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        for plan in plans:
+            run_plan(plan, "fast")
+        engine.append(time.perf_counter() - t0)
+    return {
+        "network_frame_s": statistics.median(full),
+        "engine_only_s": statistics.median(engine),
+        "simulated_cycles": int(frame["cycles"].sum()),
+        "passes": int(frame["passes"].sum()),
+    }
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as cache:
+        cold = child(cache)
+        warm = child(cache)
+    inproc = in_process()
+    lines = [
+        "# RS simulator speed (fast engine, VGG-16, batch 3)",
+        "",
+        f"Measured by `benchmarks/rs_simulator.py` on {platform.machine()}, Python "
+        f"{platform.python_version()}, {os.cpu_count()} CPUs, "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
+        "",
+        "| what | time |",
+        "|---|---|",
+        f"| VGG-16, all 16 conv/FC layers, mapper + simulation (`network_frame`), after "
+        f"compilation, median of 7 | {inproc['network_frame_s']:.3f} s |",
+        f"| the same, simulation only (mappings fixed), median of 7 | "
+        f"{inproc['engine_only_s'] * 1e3:.1f} ms |",
+        f"| new process, empty numba cache: import + first VGG-16 (compiles) | "
+        f"{cold['import_s'] + cold['first_network_s']:.2f} s (process {cold['process_s']:.2f} s) |",
+        f"| second process, numba cache on disk: import + first VGG-16 | "
+        f"{warm['import_s'] + warm['first_network_s']:.2f} s (process {warm['process_s']:.2f} s) |",
+        "",
+        f"The simulation covers {inproc['simulated_cycles']:,} core cycles "
+        f"({inproc['simulated_cycles'] / 200e6:.2f} s of chip time at 200 MHz) in "
+        f"{inproc['passes']:,} processing passes.",
+        "",
+    ]
+    text = "\n".join(lines)
+    from accelsim.report.output import write_text_atomic
+
+    write_text_atomic(Path(__file__).with_name("rs_simulator.md"), text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
