@@ -49,7 +49,7 @@ def _binned(values: np.ndarray, bins: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def plot_trace(
-    activity: dict[str, np.ndarray], hw: Accelerator, title: str, path: str, bins: int = 1500
+    activity: dict[str, np.ndarray], hw: Accelerator, title: str, path: str, bins: int = 300
 ) -> None:
     """Busy PEs, bus occupancy (fraction of each bus's width used) and DRAM link over time."""
     rates = {
@@ -60,18 +60,20 @@ def plot_trace(
     }
     fig, axes = plt.subplots(3, 1, figsize=(11, 7.5), sharex=True)
     x, pes = _binned(activity["active_pes"], bins)
-    axes[0].plot(x, pes, color="tab:green", lw=0.8)
+    axes[0].fill_between(x, pes, step="post", color="tab:green", alpha=0.6, lw=0)
     axes[0].axhline(hw.num_pes, color="grey", ls="--", lw=0.8, label=f"{hw.num_pes} PEs")
-    axes[0].set_ylabel("busy PEs")
+    axes[0].set_ylabel(
+        f"busy PEs (mean over\n{max(1, -(-len(activity['active_pes']) // bins))} cycles)"
+    )
     axes[0].legend(fontsize=8, loc="upper right")
     for key, rate in rates.items():
         x, occ = _binned(activity[key] / rate, bins)
-        axes[1].plot(x, occ, lw=0.8, label=key.replace("_", " "))
+        axes[1].step(x, occ, where="post", lw=0.9, label=key.replace("_", " "))
     axes[1].set_ylabel("bus occupancy (fraction)")
     axes[1].set_ylim(-0.05, 1.05)
     axes[1].legend(fontsize=8, loc="upper right", ncol=4)
     x, link = _binned(activity["dram_link"], bins)
-    axes[2].plot(x, link, color="tab:red", lw=0.8)
+    axes[2].fill_between(x, link, step="post", color="tab:red", alpha=0.6, lw=0)
     axes[2].set_ylabel("DRAM link busy (fraction)")
     axes[2].set_ylim(-0.05, 1.05)
     axes[2].set_xlabel("core cycle")

@@ -204,7 +204,9 @@ def result_row(res: RSLayerResult) -> dict:
         "glb_writes": sum(res.glb_writes.values()),
         "dram_reads": sum(res.dram_reads.values()),
         "dram_writes": sum(res.dram_writes.values()),
-        "dram_bytes": res.dram_accesses * res.word_bytes,
+        "dram_read_bytes": sum(res.dram_reads.values()) * res.word_bytes,
+        "dram_write_bytes": sum(res.dram_writes.values()) * res.word_bytes,
+        "stall_cycles": res.stall_cycles,
         "inter_pe_transfers": res.inter_pe_transfers,
     }
     for k, v in res.cycles_by_cause.items():
