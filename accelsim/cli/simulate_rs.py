@@ -88,7 +88,7 @@ def _pins(specs: list[str], layer_names: list[str]) -> dict[str, object]:
 
 def simulate_frame(args: argparse.Namespace) -> tuple[pd.DataFrame, object, object]:
     """Simulate every conv/FC layer of the network with the options in `args`."""
-    from accelsim.engine.rs.simulate import result_row, simulate_layer
+    from accelsim.engine.rs.simulate import reads_image, result_row, simulate_layer
 
     network = network_from_args(args)
     config = config_from_args(args)
@@ -102,7 +102,7 @@ def simulate_frame(args: argparse.Namespace) -> tuple[pd.DataFrame, object, obje
             mapping=pins.get(layer.name),
             batch=args.batch,
             engine=args.engine,
-            first_layer=network.reads_image(layer),
+            first_layer=reads_image(network, layer),
             policy=args.mapper,
         )
         rows.append(result_row(res))
@@ -137,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
 def _trace_plot(args, network, config, frame: pd.DataFrame) -> None:
     from accelsim.engine.rs.plan import make_plan
     from accelsim.engine.rs.plots import plot_trace
-    from accelsim.engine.rs.simulate import layer_batch
+    from accelsim.engine.rs.simulate import layer_batch, reads_image
     from accelsim.engine.rs.trace import simulate_trace
     from dataflows.row_stationary import parse_mapping
 
@@ -148,7 +148,7 @@ def _trace_plot(args, network, config, frame: pd.DataFrame) -> None:
         raise AccelsimError(f"--trace-layer: '{name}' is not a conv/FC layer")
     mapping = parse_mapping(row["mapping"].iloc[0])
     batch = layer_batch(layer, args.batch)
-    plan = make_plan(layer, config.hardware, mapping, batch, network.reads_image(layer))
+    plan = make_plan(layer, config.hardware, mapping, batch, reads_image(network, layer))
     run = simulate_trace(plan, record=True)
     plot_trace(
         run.activity,

@@ -34,6 +34,14 @@ def layer_batch(layer: ConvLayer, batch: int | None) -> int:
     return batch
 
 
+def reads_image(network: Network, layer: ConvLayer) -> bool:
+    """Whether a layer's ifmap is the image (not RLC-coded in DRAM). In a layer list (layers with
+    no known connectivity) only the first layer is, as in the analytical model."""
+    if network.is_layer_list:
+        return layer is network.layers[0]
+    return network.reads_image(layer)
+
+
 def run_plan(plan: RSPlan, engine: str) -> tuple[np.ndarray, np.ndarray, int]:
     """Counts, cycles by cause and total cycles of a plan, by the chosen engine."""
     if engine == "fast":
@@ -246,7 +254,7 @@ def network_frame(
             config,
             batch=batch,
             engine=engine,
-            first_layer=network.reads_image(layer),
+            first_layer=reads_image(network, layer),
             policy=policy,
         )
         rows.append(result_row(res))

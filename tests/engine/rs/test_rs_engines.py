@@ -226,3 +226,17 @@ def test_trace_refuses_layers_that_are_too_long():
     plan = make_plan(layer, CFG.hardware, parse_mapping("m=64,n=1,e=27,p=16,q=2,r=1,t=1"), 1, False)
     with pytest.raises(AccelsimError, match="fast engine"):
         simulate_trace(plan, max_cycles=10_000)
+
+
+def test_in_a_layer_list_only_the_first_layer_reads_the_image(tmp_path):
+    from accelsim.workload.loaders import load_network
+
+    path = tmp_path / "list.csv"
+    path.write_text(
+        "name,input_size,pad,in_channels,filter_size,filters,stride,"
+        "ifmap_sparsity_padded,ofmap_sparsity\n"
+        "a,10,1,4,3,4,1,0.5,0.5\nb,10,1,4,3,4,1,0.5,0.5\n"
+    )
+    frame = network_frame(load_network(str(path)), CFG, batch=1)
+    # Same shape and zeros: the coded ifmap of the second layer is smaller than the raw image.
+    assert frame.loc[1, "dram_reads_ifmap"] < frame.loc[0, "dram_reads_ifmap"]
