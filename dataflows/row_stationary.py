@@ -21,9 +21,10 @@ after its last channel group.
 Legality (`check_mapping`): the set fits the array (R * ceil(e/cols) <= rows), r*t sets fit
 (floor(rows / set_rows) * floor(cols / set_cols)), scratchpads hold q*S, p*q*S and p words,
 q*r divides C, p*t divides m, m divides M (per group), n <= batch, and the GLB holds the ifmap
-rows (n * q*r * ((e-1)*U + R) * used width) plus the psums (n * m * e * F). GLB kB are kB of 1024
-bytes: it is the only reading under which the chip's table (15.5 / 72.1 kB for AlexNet CONV1,
-7.0 kB for CONV3, 10.5 kB for CONV4) comes out.
+rows (n * q*r * ((e-1)*U + R) * used width) plus the psums (n * m * e * F). The allocations of the
+chip's table are in kB of 1024 bytes (15.5 / 72.1 kB for AlexNet CONV1, 7.0 kB for CONV3, 10.5 kB
+for CONV4 come out only that way); the capacity they must fit behaves as 100 kB of 1000 bytes
+(`glb_capacity_words`).
 
 The mapper (`best_mapping`) enumerates every legal mapping and computes its exact integer access
 counts in closed form (vectorised with numpy; `closed_form_counts` equals what the simulator
@@ -487,7 +488,9 @@ def widest_e(E: int, e: np.ndarray) -> np.ndarray:
 
     A narrower set with the same number of strips takes as many passes and only idles PEs; the
     chip's mappings always use the widest (AlexNet CONV1 e=7 for 8 strips of 55 rows, VGG-16
-    CONV3 e=13 for 5 strips of 56)."""
+    CONV3 e=13 for 5 strips of 56). The widest set may be wider than the array and fold: for 4
+    strips of 56 rows it is e=18 (two segments), so e=14 is not a candidate of the `chip` policy.
+    """
     e = np.asarray(e)
     return (e == E) | (-(-E // (e + 1)) < -(-E // e))
 
