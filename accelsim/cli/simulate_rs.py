@@ -17,6 +17,7 @@ from accelsim.report.output import emit, render
 
 TABLE_COLUMNS = (
     "layer",
+    "batch",
     "mapping",
     "active_pes",
     "cycles",
@@ -118,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
         "dataflow": "rs",
         "engine": args.engine,
         "mapper": args.mapper,
-        "batch": int(frame["batch"].iloc[0]) if len(frame) else None,
+        "batch": args.batch if args.batch is not None else "per layer (batch_n, else 1)",
     }
     emit(render(shown, args.format, extra=extra), args.out)
     if args.plot:

@@ -48,8 +48,14 @@ def run_plan(plan: RSPlan, engine: str) -> tuple[np.ndarray, np.ndarray, int]:
         counts, cycles, total = simulate_fast(*plan.args())
         return counts, cycles, int(total)
     if engine == "trace":
-        from accelsim.engine.rs.trace import simulate_trace
+        from accelsim.engine.rs.trace import TRACE_MAX_CYCLES, simulate_trace
 
+        total = int(simulate_fast(*plan.args())[2])
+        if total > TRACE_MAX_CYCLES:
+            raise AccelsimError(
+                f"trace engine: the layer takes {total} cycles (more than "
+                f"{TRACE_MAX_CYCLES}); use the fast engine"
+            )
         run = simulate_trace(plan)
         return run.counts, run.cycles, run.total
     raise AccelsimError(f"engine must be one of {', '.join(ENGINES)}, got '{engine}'")
