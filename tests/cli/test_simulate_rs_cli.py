@@ -98,3 +98,12 @@ def test_errors_are_one_line_exit_2(capsys, small_net, tmp_path, argv, word):
     assert main(["simulate", small_net, *argv]) == 2
     err = capsys.readouterr().err
     assert word in err and err.count("\n") == 1
+
+
+def test_energy_command_uses_the_simulator(capsys):
+    assert main(["energy", "alexnet", "--model", "simulated", "--format", "json"]) == 0
+    out = capsys.readouterr().out
+    data = json.loads(out)
+    rows = data["layers"] if isinstance(data, dict) else data
+    assert [r["layer"] for r in rows][:2] == ["conv1", "conv2"]
+    assert all(r["energy_j"] > 0 for r in rows)

@@ -240,3 +240,22 @@ def test_in_a_layer_list_only_the_first_layer_reads_the_image(tmp_path):
     frame = network_frame(load_network(str(path)), CFG, batch=1)
     # Same shape and zeros: the coded ifmap of the second layer is smaller than the raw image.
     assert frame.loc[1, "dram_reads_ifmap"] < frame.loc[0, "dram_reads_ifmap"]
+
+
+def test_energy_policy_is_never_worse_in_energy_than_the_chip_policy():
+    net = builtin_network("alexnet")
+    for layer in net.compute_layers:
+        first = net.reads_image(layer)
+        chip = simulate_layer(layer, CFG, batch=2, first_layer=first, policy="chip")
+        best = simulate_layer(layer, CFG, batch=2, first_layer=first, policy="energy")
+        assert best.energy.total_j <= chip.energy.total_j * (1 + 1e-12), layer.name
+
+
+def test_per_operand_counts_add_up():
+    layer = builtin_network("vgg16").layer("conv3_1")
+    res = simulate_layer(layer, CFG, batch=3)
+    assert res.glb_accesses == sum(res.glb_reads.values()) + sum(res.glb_writes.values())
+    assert res.noc_deliveries["ifmap"] == res.glb_reads["ifmap"]
+    assert res.noc_deliveries["psum_out"] == res.glb_writes["psum"]
+    assert res.rf_reads["ifmap"] == res.macs == layer.macs * 3
+    assert res.dram_reads["filter"] == res.glb_writes["filter"]
