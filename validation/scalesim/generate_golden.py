@@ -44,6 +44,21 @@ GEMM_LAYERS = (
     ("gemm_b", 5, 64, 130),
 )
 
+# AlexNet as in SCALE-Sim's own topology file (5 conv layers, no padding): full-network runs take
+# minutes and gigabytes each, so they only run with --networks.
+ALEXNET_LAYERS = (
+    ("Conv1", 224, 224, 11, 11, 3, 96, 4),
+    ("Conv2", 27, 27, 5, 5, 96, 256, 1),
+    ("Conv3", 13, 13, 3, 3, 256, 384, 1),
+    ("Conv4", 13, 13, 3, 3, 384, 384, 1),
+    ("Conv5", 13, 13, 3, 3, 384, 256, 1),
+)
+NETWORK_CASES = (
+    ((32, 32), (64, 64, 64), "os"),
+    ((12, 14), (64, 64, 64), "os"),
+    ((32, 32), (16, 16, 16), "ws"),
+)
+
 ARRAYS = ((8, 8), (4, 16), (16, 4), (32, 32))
 SRAMS = ((1, 1, 1), (2, 4, 1), (64, 64, 64))
 DATAFLOWS = ("os", "ws", "is")
@@ -88,8 +103,14 @@ UseRamulatorTrace: False
 """
 
 
-def cases() -> list[tuple[str, str, tuple[int, int], tuple[int, int, int], str]]:
+def cases(
+    networks: bool = False,
+) -> list[tuple[str, str, tuple[int, int], tuple[int, int, int], str]]:
     out = []
+    if networks:
+        for (rows, cols), sram, df in NETWORK_CASES:
+            name = f"alexnet_{rows}x{cols}_{'-'.join(map(str, sram))}_{df}"
+            out.append((name, "alexnet", (rows, cols), sram, df))
     for kind in ("conv", "gemm"):
         for rows, cols in ARRAYS:
             for sram in SRAMS:
@@ -102,12 +123,13 @@ def cases() -> list[tuple[str, str, tuple[int, int], tuple[int, int, int], str]]
 
 
 def topology_text(kind: str) -> str:
-    if kind == "conv":
+    if kind in ("conv", "alexnet"):
         lines = [
             "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, "
             "Num Filter, Strides,"
         ]
-        lines += [", ".join(map(str, row)) + "," for row in CONV_LAYERS]
+        rows = CONV_LAYERS if kind == "conv" else ALEXNET_LAYERS
+        lines += [", ".join(map(str, row)) + "," for row in rows]
     else:
         lines = ["Layer, M, N, K,"]
         lines += [", ".join(map(str, row)) + "," for row in GEMM_LAYERS]
@@ -157,8 +179,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", default=None, help="case names to (re)generate")
     parser.add_argument("--skip-existing", action="store_true")
+    parser.add_argument(
+        "--networks",
+        action="store_true",
+        help="also run the full AlexNet cases (minutes and GBs each)",
+    )
     args = parser.parse_args()
-    for name, kind, array, sram, df in cases():
+    for name, kind, array, sram, df in cases(args.networks):
         if args.only and name not in args.only:
             continue
         if args.skip_existing and (GOLDEN / name / REPORTS[-1]).exists():
