@@ -23,6 +23,7 @@ TABLE_COLUMNS = (
     "latency_ms_chip",
     "latency_err",
     "latency_err_analytical",
+    "processing_latency_err",
     "glb_mb",
     "glb_mb_chip",
     "glb_err",

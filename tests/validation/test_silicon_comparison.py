@@ -22,6 +22,10 @@ def test_every_conv_layer_latency_within_25_percent(table):
     assert abs(worst["latency_err"]) < 0.25, f"{worst['network']} {worst['layer']}"
 
 
+def test_processing_latency_without_dram_waits_within_25_percent(table):
+    assert table["processing_latency_err"].abs().max() < 0.25
+
+
 def test_the_simulator_beats_the_analytical_model_where_passes_dominate(table):
     vgg = table[table["network"] == "vgg16"].set_index("layer")
     # CNNergy's fixed 23.1 GMAC/s misses VGG-16 CONV1-2 by ~4x; the simulator does not.
