@@ -72,6 +72,23 @@ def ifmap_tables(gemm: ConvGemm) -> tuple[np.ndarray, np.ndarray]:
     return pix, tap
 
 
+def filter_rereads_all_miss(mapping: SystolicMapping, gemm: ConvGemm, window: int) -> bool:
+    """True when every filter request is provably a miss (the window holds `window` words).
+
+    Filter tiles of different folds are disjoint, and within a fold every filter word is requested
+    once. In OS a tile (K x cols_used words) is re-read by each row fold of its column fold; in IS
+    every filter word is re-read once per column fold, after all K x N others. If the words
+    requested between two requests of a word are at least `window` - 1 first touches, a tumble
+    drops the word before it comes back (tumbles fall every `window` first touches), so by
+    induction over time every request is a first touch: DRAM reads = SRAM reads.
+    """
+    if mapping.dataflow == "os":
+        return gemm.k * mapping.cols_used(mapping.col_folds - 1) >= window
+    if mapping.dataflow == "is":
+        return gemm.k * gemm.n >= window
+    return False
+
+
 @dataclass
 class _Job:
     """A GEMM between its write-buffer replay and its two read-buffer replays."""
@@ -95,7 +112,10 @@ def _read_buffer(job: _Job, operand: int) -> tuple[int, int, int, int, int]:
     overhang = operand == 0 and gemm.has_overhang  # some requests are empty (-1)
     if distinct < kernels.SETS_ACTIVE * items and not overhang:
         return distinct, 0, -1, -1, -1  # the window never tumbles: all reuse kept
-    all_new = reads == distinct and not overhang  # each address read once: all first touches
+    all_new = not overhang and (
+        reads == distinct  # each address read once: every request is a first touch
+        or (operand == 1 and filter_rereads_all_miss(mapping, gemm, kernels.SETS_ACTIVE * items))
+    )
     space = distinct if operand == 1 else gemm.batch * gemm.height * gemm.width * gemm.channels
     if operand == 0 and not all_new:
         pix, tap = ifmap_tables(gemm)
