@@ -24,6 +24,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from numba import njit
+
 from accelsim.errors import AccelsimError
 from accelsim.hardware.systolic import DATAFLOWS
 from accelsim.workload.layer import ConvLayer
@@ -217,28 +219,38 @@ class SystolicMapping:
         """Sum over folds of the PEs a fold uses: Sr x Sc."""
         return self.sr * self.sc
 
+    def _fold_cycles(self) -> int:
+        """A fold's cycles in SCALE-Sim's utilisation formula (its demand block + skew)."""
+        if self.dataflow == "os":
+            return (self.t - 1 + self.rows) + self.cols - 1
+        return (self.rows + self.rows + self.cols + self.t - 2) + self.cols - 1
+
     def mapping_efficiency(self) -> float:
         """Mean over folds of used / available PEs, as SCALE-Sim averages it (a fraction)."""
-        total = 0.0
-        cells = self.rows * self.cols
-        for fc in range(self.col_folds):
-            for fr in range(self.row_folds):
-                total += (self.rows_used(fr) * self.cols_used(fc)) / cells
-        return total / self.folds
+        return _fold_means(self.sr, self.sc, self.rows, self.cols, self.t, self._fold_cycles())[0]
 
     def compute_utilization(self) -> float:
         """Mean over folds of MACs / (PEs x the fold's cycles), as SCALE-Sim averages it."""
-        cells = self.rows * self.cols
-        if self.dataflow == "os":
-            fold_cycles = (self.t - 1 + self.rows) + self.cols - 1
-        else:
-            fold_cycles = (self.rows + self.rows + self.cols + self.t - 2) + self.cols - 1
-        total = 0.0
-        for fc in range(self.col_folds):
-            for fr in range(self.row_folds):
-                used = self.rows_used(fr) * self.cols_used(fc)
-                total += (used * self.t) / (cells * fold_cycles)
-        return total / self.folds
+        return _fold_means(self.sr, self.sc, self.rows, self.cols, self.t, self._fold_cycles())[1]
+
+
+@njit(cache=True)
+def _fold_means(sr: int, sc: int, rows: int, cols: int, t: int,
+                fold_cycles: int) -> tuple[float, float]:  # fmt: skip
+    """Per-fold means summed left to right in fold order, like SCALE-Sim's `sum(list) / n`."""
+    cells = rows * cols
+    row_folds = (sr + rows - 1) // rows
+    col_folds = (sc + cols - 1) // cols
+    mapping = 0.0
+    compute = 0.0
+    for fc in range(col_folds):
+        cu = min(cols, sc - fc * cols)
+        for fr in range(row_folds):
+            used = min(rows, sr - fr * rows) * cu
+            mapping += used / cells
+            compute += (used * t) / (cells * fold_cycles)
+    folds = row_folds * col_folds
+    return mapping / folds, compute / folds
 
 
 @dataclass(frozen=True)
