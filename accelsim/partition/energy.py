@@ -14,11 +14,8 @@ one row per conv/FC layer; pooling and concatenation cost nothing.
 
 from __future__ import annotations
 
-import csv
 import importlib
 import math
-from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
@@ -29,7 +26,6 @@ from accelsim.workload.network import Network
 
 ENERGY_SOURCES = ("analytical", "simulated", "silicon")
 
-SILICON_FILES = {"alexnet": ("eyeriss_alexnet.csv", 4), "vgg16": ("eyeriss_vgg16.csv", 3)}
 """Packaged chip measurements per network, with the batch they were measured at (JSSC 2017)."""
 
 SILICON_BITS = 16
@@ -94,18 +90,18 @@ def simulated_energies(network: Network, config: AcceleratorConfig) -> pd.DataFr
     return _model_frame(module.network_frame(network, config), network, "simulated")
 
 
-@cache
 def silicon_rows(network: str) -> tuple[tuple[dict[str, str], ...], int]:
-    """Packaged chip measurements of a network (rows as strings) and their batch size."""
-    if network not in SILICON_FILES:
+    """The chip's measurements of a network (rows keyed by column) and their batch size, from the
+    validation data (`validation/data/`, with its provenance)."""
+    from validation.silicon import SILICON, silicon_batch, silicon_frame
+
+    if network not in SILICON:
         raise AccelsimError(
-            f"no silicon measurements for network '{network}' (measured: "
-            f"{', '.join(SILICON_FILES)})"
+            f"no silicon measurements for network '{network}' (measured: {', '.join(SILICON)})"
         )
-    filename, batch = SILICON_FILES[network]
-    path = resources.files("accelsim") / "data" / "silicon" / filename
-    with path.open(newline="") as handle:
-        return tuple(csv.DictReader(handle)), batch
+    frame = silicon_frame(network).drop(columns="layer").rename(columns={"chip_layer": "layer"})
+    rows = tuple({k: str(v) for k, v in row.items()} for row in frame.to_dict("records"))
+    return rows, silicon_batch(network)
 
 
 def silicon_energies(network: Network, config: AcceleratorConfig) -> pd.DataFrame:
