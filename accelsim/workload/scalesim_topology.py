@@ -8,7 +8,9 @@
   product, read as a 1 x K filter over an M x K single-channel ifmap (SCALE-Sim's own mapping),
   whose output is M x 1 x N.
 
-Every line may end with a trailing comma or not; an optional sparsity column (`N:M`) is ignored
+A conv row whose name contains `DP` is depthwise as in SCALE-Sim (one single-channel layer of
+`Num Filter` filters per channel): a layer with `groups = Channels`. Every line may end with a
+trailing comma or not; an optional sparsity column (`N:M`) is ignored
 only if it is 1:1 (dense), since accelsim models dense layers.
 """
 
@@ -92,8 +94,12 @@ def read_scalesim_topology(path: str | os.PathLike[str]) -> Network:
         _check_sparsity(origin, name, row[len(columns) :])
         if kind == "conv":
             h, w, r, s, c, m, u = values
-            layer = ConvLayer(name=name, in_channels=c, in_height=h, in_width=w, out_channels=m,
-                              filter_height=r, filter_width=s, stride=u, inputs=(INPUT,))  # fmt: skip
+            # SCALE-Sim runs a layer whose name contains "DP" as one single-channel layer per
+            # channel (depthwise): here a grouped layer, one group per channel
+            groups = c if "DP" in name else 1
+            layer = ConvLayer(name=name, in_channels=c, in_height=h, in_width=w,
+                              out_channels=m * groups, filter_height=r, filter_width=s, stride=u,
+                              groups=groups, inputs=(INPUT,))  # fmt: skip
         else:
             m_rows, n_cols, k = values
             layer = ConvLayer(name=name, in_channels=1, in_height=m_rows, in_width=k,

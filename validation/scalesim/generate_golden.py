@@ -38,6 +38,8 @@ CONV_LAYERS = (
     ("big5x5", 20, 20, 5, 5, 4, 70, 1),  # folds in both directions on every array here
     ("rect", 9, 13, 2, 4, 3, 11, 1),  # non-square ifmap and filter
 )
+# Depthwise rows: SCALE-Sim runs a "DP" layer as one single-channel layer per channel
+DEPTHWISE_LAYERS = (("DP1", 10, 10, 3, 3, 4, 1, 1), ("DP2s2", 9, 9, 3, 3, 3, 2, 2))
 # GEMM rows: Layer name, M, N, K
 GEMM_LAYERS = (
     ("gemm_a", 37, 19, 23),
@@ -111,6 +113,8 @@ def cases(
         for (rows, cols), sram, df in NETWORK_CASES:
             name = f"alexnet_{rows}x{cols}_{'-'.join(map(str, sram))}_{df}"
             out.append((name, "alexnet", (rows, cols), sram, df))
+    for df in DATAFLOWS:
+        out.append((f"depthwise_8x8_1-1-1_{df}", "depthwise", (8, 8), (1, 1, 1), df))
     for kind in ("conv", "gemm"):
         for rows, cols in ARRAYS:
             for sram in SRAMS:
@@ -123,12 +127,12 @@ def cases(
 
 
 def topology_text(kind: str) -> str:
-    if kind in ("conv", "alexnet"):
+    if kind in ("conv", "alexnet", "depthwise"):
         lines = [
             "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, "
             "Num Filter, Strides,"
         ]
-        rows = CONV_LAYERS if kind == "conv" else ALEXNET_LAYERS
+        rows = {"conv": CONV_LAYERS, "alexnet": ALEXNET_LAYERS, "depthwise": DEPTHWISE_LAYERS}[kind]
         lines += [", ".join(map(str, row)) + "," for row in rows]
     else:
         lines = ["Layer, M, N, K,"]

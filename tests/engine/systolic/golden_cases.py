@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from accelsim.interop.scalesim import read_scalesim_config
-from dataflows.systolic import ConvGemm
+from accelsim.workload.scalesim_topology import read_scalesim_topology
+from dataflows.systolic import ConvGemm, layer_gemms
 
 GOLDEN = Path(__file__).resolve().parents[3] / "validation" / "data" / "scalesim_golden"
 
@@ -15,14 +16,11 @@ def case_dirs() -> list[Path]:
 
 
 def case_gemms(case: Path) -> list[ConvGemm]:
-    lines = (case / "topology.csv").read_text().splitlines()[1:]
+    """The GEMMs SCALE-Sim ran, in report order, through accelsim's own topology reader."""
     gemms = []
-    for line in lines:
-        cells = [c.strip() for c in line.split(",") if c.strip()]
-        if case.name.startswith("gemm"):
-            gemms.append(ConvGemm.from_mnk(cells[0], *map(int, cells[1:4])))
-        else:
-            gemms.append(ConvGemm(cells[0], *map(int, cells[1:8]), ceil_outputs=True))
+    for layer in read_scalesim_topology(case / "topology.csv").layers:
+        lg = layer_gemms(layer, ceil_outputs=True)
+        gemms += [lg.gemm] * lg.repeats
     return gemms
 
 
