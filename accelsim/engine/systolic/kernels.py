@@ -284,9 +284,19 @@ def read_buffer_stream(
     stalls = 0
     tl = 0
     krow = 0
+    prev_tile = -(1 << 62)
+    prev_clean = False
+    prev_start = -1
+    fold_start = -1
+    tile = 0
     for fc in range(col_folds):
         cu = min(ac, sc - fc * ac)
         for fr in range(row_folds):
+            if fold_start >= 0:  # close the previous streamed fold
+                prev_clean = read_start == fold_start
+                prev_start = read_start
+                prev_tile = tile
+                fold_start = -1
             ru = min(ar, sr - fr * ar)
             fold_base = (fc * row_folds + fr) * lines_per_fold
             # which kind of block this operand has in this dataflow
@@ -319,6 +329,21 @@ def read_buffer_stream(
             else:
                 lo = ar - ru
                 hi = ar - 1
+            # The tile this fold reads: OS filter tiles depend on the column fold only; with one
+            # row fold, OS/WS ifmap and IS filter tiles are the same for every fold.
+            if operand == 1 and df == 0:
+                tile = fc
+            elif row_folds == 1 and (operand == 0) == (df != 2):
+                tile = 0
+            else:
+                tile = -1 - (fc * row_folds + fr)  # unique
+            last_fold = fc == col_folds - 1 and fr == row_folds - 1
+            if (not all_new and tile == prev_tile and prev_clean and read_start == prev_start
+                    and not last_fold):  # fmt: skip
+                # the previous fold read the same words without a window change, so all of
+                # them are resident and every request of this fold hits: nothing changes
+                continue
+            fold_start = read_start
             for lt in range(lo, hi + 1):
                 line = fold_base + lt
                 if skewed:
