@@ -349,14 +349,6 @@ def evaluate_layer(
     )
 
 
-def is_first_layer(network: Network, layer: ConvLayer) -> bool:
-    """Whether a layer's ifmap is the uncompressed image: it reads the input (in a layer list, the
-    first layer does, as in the reference)."""
-    if network.is_layer_list:
-        return layer is network.layers[0]
-    return network.reads_image(layer)
-
-
 def evaluate_network(
     network: Network, config: AcceleratorConfig, compute_n: bool = False
 ) -> list[CnnergyLayer]:
@@ -366,7 +358,7 @@ def evaluate_network(
         override = None
         if compute_n:
             override = schedule_layer(layer, config.hardware).n_computed
-        results.append(evaluate_layer(layer, config, is_first_layer(network, layer), override))
+        results.append(evaluate_layer(layer, config, network.reads_image(layer), override))
     return results
 
 

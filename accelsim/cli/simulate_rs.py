@@ -89,25 +89,13 @@ def _pins(specs: list[str], layer_names: list[str]) -> dict[str, object]:
 
 def simulate_frame(args: argparse.Namespace) -> tuple[pd.DataFrame, object, object]:
     """Simulate every conv/FC layer of the network with the options in `args`."""
-    from accelsim.engine.rs.simulate import reads_image, result_row, simulate_layer
+    from accelsim.engine.rs.simulate import network_frame
 
     network = network_from_args(args)
     config = config_from_args(args)
-    layers = list(network.compute_layers)
-    pins = _pins(args.mapping, [layer.name for layer in layers])
-    rows = []
-    for layer in layers:
-        res = simulate_layer(
-            layer,
-            config,
-            mapping=pins.get(layer.name),
-            batch=args.batch,
-            engine=args.engine,
-            first_layer=reads_image(network, layer),
-            policy=args.mapper,
-        )
-        rows.append(result_row(res))
-    return pd.DataFrame(rows), network, config
+    pins = _pins(args.mapping, [layer.name for layer in network.compute_layers])
+    frame = network_frame(network, config, args.batch, args.engine, args.mapper, pins)
+    return frame, network, config
 
 
 def run(args: argparse.Namespace) -> int:
@@ -121,7 +109,15 @@ def run(args: argparse.Namespace) -> int:
         "mapper": args.mapper,
         "batch": args.batch if args.batch is not None else "per layer (batch_n, else 1)",
     }
-    emit(render(shown, args.format, extra=extra), args.out)
+    text = render(shown, args.format, extra=extra)
+    if args.format == "table":
+        text = (
+            f"# {network.name} on {config.name} (row-stationary, {args.engine} engine, "
+            f"{args.mapper} mapper): cycles and GLB/DRAM words per batch; latency_s and energy_j "
+            f"per image; total latency {frame['latency_s'].sum() * 1e3:.4g} ms, energy "
+            f"{frame['energy_j'].sum() * 1e3:.4g} mJ per image\n" + text
+        )
+    emit(text, args.out)
     if args.plot:
         from accelsim.engine.rs.plots import plot_layers
 
@@ -138,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
 def _trace_plot(args, network, config, frame: pd.DataFrame) -> None:
     from accelsim.engine.rs.plan import make_plan
     from accelsim.engine.rs.plots import plot_trace
-    from accelsim.engine.rs.simulate import layer_batch, reads_image
+    from accelsim.engine.rs.simulate import layer_batch
     from accelsim.engine.rs.trace import simulate_trace
     from dataflows.row_stationary import parse_mapping
 
@@ -149,7 +145,7 @@ def _trace_plot(args, network, config, frame: pd.DataFrame) -> None:
         raise AccelsimError(f"--trace-layer: '{name}' is not a conv/FC layer")
     mapping = parse_mapping(row["mapping"].iloc[0])
     batch = layer_batch(layer, args.batch)
-    plan = make_plan(layer, config.hardware, mapping, batch, reads_image(network, layer))
+    plan = make_plan(layer, config.hardware, mapping, batch, network.reads_image(layer))
     run = simulate_trace(plan, record=True)
     plot_trace(
         run.activity,

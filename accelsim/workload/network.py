@@ -125,7 +125,11 @@ class Network:
         return self.input_shape is None
 
     def reads_image(self, layer: Layer) -> bool:
-        """True when the layer reads the network input directly (its ifmap is not RLC-coded)."""
+        """True when the layer's ifmap is the image, which is not RLC-coded in DRAM: it reads the
+        network input. In a layer list (no connectivity known) only the first layer does, as in
+        the CNNergy reference."""
+        if self.is_layer_list:
+            return layer is self.layers[0]
         return INPUT in layer.inputs
 
     @property

@@ -34,14 +34,6 @@ def layer_batch(layer: ConvLayer, batch: int | None) -> int:
     return batch
 
 
-def reads_image(network: Network, layer: ConvLayer) -> bool:
-    """Whether a layer's ifmap is the image (not RLC-coded in DRAM). In a layer list (layers with
-    no known connectivity) only the first layer is, as in the analytical model."""
-    if network.is_layer_list:
-        return layer is network.layers[0]
-    return network.reads_image(layer)
-
-
 def run_plan(plan: RSPlan, engine: str) -> tuple[np.ndarray, np.ndarray, int]:
     """Counts, cycles by cause and total cycles of a plan, by the chosen engine."""
     if engine == "fast":
@@ -247,8 +239,11 @@ def network_frame(
     batch: int | None = None,
     engine: str = "fast",
     policy: str = "chip",
+    mappings: dict[str, RSMapping] | None = None,
 ) -> pd.DataFrame:
     """One row per conv/FC layer: per-image energy and counts; cycles and counts of the batch.
+
+    `mappings` pins the mapping of the layers it names; the others are chosen by `policy`.
 
     `macs`, `nonzero_macs`, `energy_j`, `latency_s`, `rf/glb/dram_accesses` and the breakdown
     columns are per image; `cycles`, `batch_latency_s`, `glb_reads`, ... are for the batch.
@@ -258,9 +253,10 @@ def network_frame(
         res = simulate_layer(
             layer,
             config,
+            mapping=(mappings or {}).get(layer.name),
             batch=batch,
             engine=engine,
-            first_layer=reads_image(network, layer),
+            first_layer=network.reads_image(layer),
             policy=policy,
         )
         rows.append(result_row(res))
