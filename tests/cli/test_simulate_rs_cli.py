@@ -23,7 +23,8 @@ def small_net(tmp_path):
 
 def test_table_has_the_issue_columns(capsys):
     assert main(["simulate", "alexnet", "--batch", "4"]) == 0
-    out = capsys.readouterr().out
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("# alexnet on eyeriss") and "per image" in lines[0]
     for col in (
         "layer",
         "cycles",
@@ -36,7 +37,7 @@ def test_table_has_the_issue_columns(capsys):
         "dram_writes",
         "energy_j",
     ):
-        assert col in out.splitlines()[0]
+        assert col in lines[1]
     assert "m=96,n=1,e=7,p=16,q=1,r=1,t=2" in out
 
 
