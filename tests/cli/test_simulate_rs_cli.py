@@ -23,7 +23,8 @@ def small_net(tmp_path):
 
 def test_table_has_the_issue_columns(capsys):
     assert main(["simulate", "alexnet", "--batch", "4"]) == 0
-    lines = capsys.readouterr().out.splitlines()
+    out = capsys.readouterr().out
+    lines = out.splitlines()
     assert lines[0].startswith("# alexnet on eyeriss") and "per image" in lines[0]
     for col in (
         "layer",
