@@ -118,10 +118,32 @@ def ofmap_write_buffer(
         else:
             count = min(cu - 1, tl - r_lo) - max(0, tl - r_hi) + 1
             line = base + tl
-            tl += 1
             if count <= 0:
+                tl += 1
                 continue
             cycle = line + stalls
+            if count == cu:
+                # plateau of full lines: jump over the lines that cannot reach an event (a drain
+                # start, or a write without room while a drain runs); the mode may only change
+                # when the cycle reaches the end of the running drain
+                if cycle < drain_end:
+                    room = free - 1 if free > 0 else 0
+                    jump = min(room // cu, drain_end - cycle)
+                else:
+                    room = free - active
+                    jump = room // cu if room > 0 else 0
+                jump = min(jump, r_hi - tl + 1)
+                if jump > 0:
+                    cur_fill += jump * cu
+                    free -= jump * cu
+                    n_lines += cur_fill // bw
+                    cur_fill = cur_fill % bw
+                    if first_out < 0:
+                        first_out = cycle
+                    last_out = cycle + jump - 1
+                    tl += jump
+                    continue
+            tl += 1
             remaining = count
         current = cycle
         offset = 0

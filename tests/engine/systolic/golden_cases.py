@@ -12,7 +12,7 @@ GOLDEN = Path(__file__).resolve().parents[3] / "validation" / "data" / "scalesim
 
 
 def case_dirs() -> list[Path]:
-    return sorted(p for p in GOLDEN.iterdir() if (p / "scale.cfg").is_file())
+    return sorted(p for p in GOLDEN.iterdir() if (p / "DETAILED_ACCESS_REPORT.csv").is_file())
 
 
 def case_gemms(case: Path) -> list[ConvGemm]:
