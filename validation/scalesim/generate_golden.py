@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import resource
 import shutil
 import sys
 import tempfile
@@ -198,7 +199,8 @@ def main() -> int:
         if args.skip_existing and (GOLDEN / name / REPORTS[-1]).exists():
             continue
         seconds = run_case(name, kind, array, sram, df)
-        print(f"{name}: {seconds:.1f} CPU-s", flush=True)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"{name}: {seconds:.1f} CPU-s (process peak so far {peak:.0f} MB)", flush=True)
     return 0
 
 
