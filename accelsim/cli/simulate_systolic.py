@@ -42,6 +42,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "counter (default); default: sound double-buffered SRAMs",
     )
     group.add_argument(
+        "--cycle-by-cycle",
+        action="store_true",
+        help="replay every cycle (SCALE-Sim-style demand matrices) instead of the fast path: "
+        "same numbers, slow, small layers only",
+    )
+    group.add_argument(
         "--scalesim-config",
         metavar="FILE.cfg",
         default=None,
@@ -100,11 +106,15 @@ def run(args: argparse.Namespace) -> int:
     if args.scalesim_reports and args.memory != "scalesim":
         raise AccelsimError("--scalesim-reports needs --memory scalesim")
     batch = args.batch or 1
-    frame = network_frame(network, array, config, memory=args.memory, batch=batch)
+    if args.cycle_by_cycle and args.memory != "scalesim":
+        raise AccelsimError("--cycle-by-cycle needs --memory scalesim")
+    frame = network_frame(
+        network, array, config, memory=args.memory, batch=batch, demand=args.cycle_by_cycle
+    )
     if args.scalesim_reports:
         from accelsim.interop.scalesim import write_scalesim_reports
 
-        results = simulate_network(network, array, args.memory, batch)
+        results = simulate_network(network, array, args.memory, batch, args.cycle_by_cycle)
         counters = [r.per_gemm for r in results for _ in range(r.repeats)]
         write_scalesim_reports(counters, array, args.scalesim_reports)
     title = (f"{network.name} on a {array.rows}x{array.cols} {array.dataflow.upper()} systolic "

@@ -102,6 +102,20 @@ def test_cli_reproduces_scalesim_reports(tmp_path, capsys, case):
     ]
 
 
+def test_cli_cycle_by_cycle_reproduces_scalesim(tmp_path, capsys):
+    src = GOLDEN / "conv_4x16_1-1-1_is"
+    out = tmp_path / "reports"
+    code, _, err = run_cli(capsys, "simulate", str(src / "topology.csv"), "--dataflow", "is",
+                           "--scalesim-config", str(src / "scale.cfg"), "--cycle-by-cycle",
+                           "--scalesim-reports", str(out), "--format", "csv")  # fmt: skip
+    assert code == 0, err
+    for name in ("COMPUTE_REPORT.csv", "DETAILED_ACCESS_REPORT.csv"):
+        assert (out / name).read_text() == (src / name).read_text()
+    code, _, err = run_cli(capsys, "simulate", "alexnet", "--dataflow", "os", "--memory",
+                           "default", "--cycle-by-cycle")  # fmt: skip
+    assert code == 2 and "--memory scalesim" in err
+
+
 def test_cli_table_plot_and_default_memory(tmp_path, capsys):
     plot = tmp_path / "p.png"
     code, out, err = run_cli(capsys, "simulate", "squeezenet", "--dataflow", "is", "--array",

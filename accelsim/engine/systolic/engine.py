@@ -105,9 +105,15 @@ def simulate_layer(layer: ConvLayer | ConvGemm, array: SystolicArray, memory: st
 
 
 def simulate_network(network: Network, array: SystolicArray, memory: str = "scalesim",
-                     batch: int = 1) -> list[SystolicLayerResult]:  # fmt: skip
-    """Every conv/FC layer of a network, in order (read-buffer replays run in parallel)."""
+                     batch: int = 1, demand: bool = False) -> list[SystolicLayerResult]:  # fmt: skip
+    """Every conv/FC layer of a network, in order (read-buffer replays run in parallel).
+
+    `demand=True` replays every cycle instead (scalesim model, small layers only).
+    """
     _check_memory(memory)
+    if demand:
+        return [simulate_layer(layer, array, memory, batch, demand=True)
+                for layer in network.compute_layers]  # fmt: skip
     pairs = [_gemm_of(layer, memory, batch) for layer in network.compute_layers]
     if memory == "scalesim":
         counters = simulate_gemms([g for g, _ in pairs], array)
@@ -169,14 +175,16 @@ def _row(layer: ConvLayer, result: SystolicLayerResult, array: SystolicArray,
 
 
 def network_frame(network: Network, array: SystolicArray, config: AcceleratorConfig,
-                  memory: str = "scalesim", batch: int | None = None) -> pd.DataFrame:  # fmt: skip
+                  memory: str = "scalesim", batch: int | None = None,
+                  demand: bool = False) -> pd.DataFrame:  # fmt: skip
     """One row per conv/FC layer: cycles and counters for the batch, energies per image.
 
     `batch` (default 1) images are processed together: M = batch x E x F. Column meanings are in
-    `docs/systolic.md`; `cycles_incl_prefetch` appears in `scalesim` mode only.
+    `docs/systolic.md`; `cycles_incl_prefetch` appears in `scalesim` mode only. `demand=True`
+    uses the cycle-by-cycle path (same numbers, slow; small layers only).
     """
     batch = 1 if batch is None else batch
-    results = simulate_network(network, array, memory, batch)
+    results = simulate_network(network, array, memory, batch, demand)
     rows = [_row(layer, result, array, config, batch)
             for layer, result in zip(network.compute_layers, results, strict=True)]  # fmt: skip
     columns = list(FRAME_COLUMNS)
