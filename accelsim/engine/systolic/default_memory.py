@@ -9,8 +9,9 @@ the schedule's length). What reaches DRAM:
   fetches only the words of its tile that are not resident, each once. So no reuse is lost inside
   the buffer and no word is counted twice (SCALE-Sim's tumbling window loses reuse at every window
   boundary). Filter tiles of different folds are disjoint, so the filter count has a closed form;
-  ifmap tiles overlap (sliding windows) and are tracked word by word. If a single tile exceeds
-  half the SRAM the count is a lower bound: that tile would have to be streamed.
+  ifmap tiles overlap (sliding windows) and are tracked word by word. A tile larger than half the
+  SRAM is streamed: it pins half the SRAM's worth of its words (a fold re-reading it fetches only
+  the rest) and leaves nothing resident for the next tile.
 - Outputs: OS writes each output once. WS and IS accumulate partial sums over row folds; if a
   column fold's partial sums fit in half the ofmap SRAM they stay on chip (outputs written once),
   otherwise every row fold writes them and every later row fold reads them back
@@ -43,20 +44,30 @@ def _ifmap_tile(gemm: ConvGemm, pix: np.ndarray, tap: np.ndarray, pixels: slice,
     return np.unique(addrs)
 
 
-def _lru_tile_fetches(tiles: list, keys: list, capacity: int, space: int) -> int:
-    """Words fetched when folds read `tiles[key]` in order through an LRU buffer of whole tiles."""
+def _lru_tile_fetches(tiles: dict, keys: list, capacity: int, space: int) -> int:
+    """Words fetched when folds read `tiles[key]` in order through an LRU buffer of whole tiles.
+
+    A tile larger than `capacity` is streamed: it pins `capacity` of its words (a fold re-reading
+    it fetches the rest) and leaves nothing else resident for the next tile.
+    """
     counts = np.zeros(space, dtype=np.int32)
     resident: deque = deque()
     size = 0
     fetched = 0
     previous = None
     for key in keys:
+        addrs = tiles[key]
         if key == previous:
+            fetched += max(0, addrs.size - capacity)
             continue
         previous = key
-        addrs = tiles[key]
         new = int(np.count_nonzero(counts[addrs] == 0))
         fetched += new
+        if addrs.size > capacity:
+            while resident:
+                counts[resident.popleft()] -= 1
+            size = 0
+            continue
         size += new
         counts[addrs] += 1
         resident.append(addrs)
@@ -92,10 +103,14 @@ def simulate_gemm_default(gemm: ConvGemm, array: SystolicArray) -> GemmCounters:
 
     dram = {}
     filter_words = gemm.k * gemm.n
-    if filter_words <= half[1] or m.dataflow != "is" or m.row_folds == 1:
+    if m.dataflow == "os":  # a column fold's tile, re-read by every row fold
+        dram["filter"] = sum(
+            gemm.k * m.cols_used(fc) + (m.row_folds - 1) * max(0, gemm.k * m.cols_used(fc) - half[1])
+            for fc in range(m.col_folds))  # fmt: skip
+    elif m.dataflow == "is":  # all K x N words, re-read by every column fold
+        dram["filter"] = filter_words + (m.col_folds - 1) * max(0, filter_words - half[1])
+    else:  # WS: every filter word belongs to exactly one fold
         dram["filter"] = filter_words
-    else:  # IS cycles through all filter tiles once per column fold: LRU keeps none of them
-        dram["filter"] = filter_words * m.col_folds
     ifmap_words = gemm.ifmap_words_used()
     if ifmap_words <= half[0]:
         dram["ifmap"] = ifmap_words

@@ -64,3 +64,12 @@ def test_default_spills_partial_sums_only_when_they_do_not_fit(df):
     folds = SystolicMapping.of(gemm, 8, 8, df).row_folds
     assert (big.dram_ofmap_writes, big.dram_ofmap_reads) == (40000, 0)
     assert (tiny.dram_ofmap_writes, tiny.dram_ofmap_reads) == (40000 * folds, 40000 * (folds - 1))
+
+
+def test_default_streams_a_filter_tile_larger_than_half_the_sram():
+    gemm = ConvGemm.from_mnk("fc", 40, 16, 300)  # OS 8x8: tiles of 300 x 8 = 2400 words
+    array = SystolicArray(8, 8, "os", 64, 2, 64)  # filter half = 1024 words
+    m = SystolicMapping.of(gemm, 8, 8, "os")
+    d = simulate_gemm_default(gemm, array)
+    per_tile = 2400 + (m.row_folds - 1) * (2400 - 1024)
+    assert d.dram_filter_reads == m.col_folds * per_tile
