@@ -41,7 +41,10 @@ def _ifmap_tile(gemm: ConvGemm, pix: np.ndarray, tap: np.ndarray, pixels: slice,
             pix[2, pixels][:, None] + tap[2, taps][None, :] < gemm.width
         )
         addrs = addrs[inside]
-    return np.unique(addrs)
+    lo = int(addrs.min())
+    mark = np.zeros(int(addrs.max()) - lo + 1, dtype=bool)  # a bitmap: O(size + span), no sort
+    mark[addrs - lo] = True
+    return np.flatnonzero(mark) + lo
 
 
 def _lru_tile_fetches(tiles: dict, keys: list, capacity: int, space: int) -> int:
