@@ -51,7 +51,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--scalesim-config",
         metavar="FILE.cfg",
         default=None,
-        help="take the array, SRAM sizes and dataflow from a SCALE-Sim config",
+        help="take the array and SRAM sizes from a SCALE-Sim config (its Dataflow must match --dataflow)",
     )
     group.add_argument("--scalesim-reports", metavar="DIR", default=None,
                        help="also write SCALE-Sim's COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv and "

@@ -34,11 +34,13 @@ from dataflows.systolic import ConvGemm, SystolicMapping, layer_gemms
 MEMORY_MODELS = ("scalesim", "default")
 
 FRAME_COLUMNS = (
-    "layer", "group", "batch", "cycles", "latency_s", "active_pes", "macs", "nonzero_macs",
-    "glb_reads", "glb_writes", "dram_reads", "dram_writes", "rf_accesses", "glb_accesses",
-    "dram_accesses", "energy_j", "sram_ifmap_reads", "sram_filter_reads", "sram_ofmap_writes",
-    "dram_ifmap_reads", "dram_filter_reads", "dram_ofmap_writes", "dram_ofmap_reads",
-    "stall_cycles", "utilization", "mapping_efficiency", "compute_utilization",
+    "layer", "group", "batch", "macs", "nonzero_macs", "energy_j", "latency_s", "cycles",
+    "batch_latency_s", "active_pes", "utilization", "utilisation", "rf_accesses",
+    "glb_accesses", "dram_accesses", "glb_reads", "glb_writes", "dram_reads", "dram_writes",
+    "dram_read_bytes", "dram_write_bytes", "stall_cycles", "inter_pe_transfers",
+    "sram_ifmap_reads", "sram_filter_reads", "sram_ofmap_writes", "dram_ifmap_reads",
+    "dram_filter_reads", "dram_ofmap_writes", "dram_ofmap_reads", "mapping_efficiency",
+    "compute_utilization",
 )  # fmt: skip
 
 
@@ -139,23 +141,31 @@ def _row(layer: ConvLayer, result: SystolicLayerResult, array: SystolicArray,
                           glb_accesses=(sram_reads + sram_writes) / batch,
                           dram_accesses=(dram_reads + dram_writes) / batch)  # fmt: skip
     energy = energy_from_counts(counts, config.energy, latency_s / batch)
+    utilization = macs_done / (cycles * array.num_macs)
     row: dict[str, object] = {
         "layer": layer.name,
         "group": layer.group_label,
         "batch": batch,
+        "macs": layer.macs,
+        "nonzero_macs": macs_done / batch,
+        "energy_j": energy.total_j,
+        "latency_s": latency_s / batch,
         "cycles": cycles,
-        "latency_s": latency_s,
+        "batch_latency_s": latency_s,
         "active_pes": min(mapping.sr, array.rows) * min(mapping.sc, array.cols),
-        "macs": layer.macs * batch,
-        "nonzero_macs": macs_done,
+        "utilization": utilization,
+        "utilisation": utilization,
+        "rf_accesses": macs_done / batch,
+        "glb_accesses": (sram_reads + sram_writes) / batch,
+        "dram_accesses": (dram_reads + dram_writes) / batch,
         "glb_reads": sram_reads,
         "glb_writes": sram_writes,
         "dram_reads": dram_reads,
         "dram_writes": dram_writes,
-        "rf_accesses": macs_done,
-        "glb_accesses": sram_reads + sram_writes,
-        "dram_accesses": dram_reads + dram_writes,
-        "energy_j": energy.total_j,
+        "dram_read_bytes": dram_reads * array.word_bytes,
+        "dram_write_bytes": dram_writes * array.word_bytes,
+        "stall_cycles": c.stall_cycles * r,
+        "inter_pe_transfers": 2 * macs_done,
         "sram_ifmap_reads": c.sram_ifmap_reads * r,
         "sram_filter_reads": c.sram_filter_reads * r,
         "sram_ofmap_writes": sram_writes,
@@ -163,8 +173,6 @@ def _row(layer: ConvLayer, result: SystolicLayerResult, array: SystolicArray,
         "dram_filter_reads": c.dram_filter_reads * r,
         "dram_ofmap_writes": dram_writes,
         "dram_ofmap_reads": c.dram_ofmap_reads * r,
-        "stall_cycles": c.stall_cycles * r,
-        "utilization": macs_done / (cycles * array.num_macs),
         "mapping_efficiency": c.mapping_efficiency,
         "compute_utilization": c.compute_utilization,
     }
@@ -177,7 +185,11 @@ def _row(layer: ConvLayer, result: SystolicLayerResult, array: SystolicArray,
 def network_frame(network: Network, array: SystolicArray, config: AcceleratorConfig,
                   memory: str = "scalesim", batch: int | None = None,
                   demand: bool = False) -> pd.DataFrame:  # fmt: skip
-    """One row per conv/FC layer: cycles and counters for the batch, energies per image.
+    """One row per conv/FC layer, in the row-stationary simulator's convention.
+
+    Per image: `macs`, `nonzero_macs`, `energy_j`, `latency_s`, `rf/glb/dram_accesses` and the
+    energy breakdown. For the batch (and all groups): `cycles`, `batch_latency_s`, the SRAM and
+    DRAM counters (`glb_*`, `dram_*`, `sram_*`), `stall_cycles`, `inter_pe_transfers`.
 
     `batch` (default 1) images are processed together: M = batch x E x F. Column meanings are in
     `docs/systolic.md`; `cycles_incl_prefetch` appears in `scalesim` mode only. `demand=True`
