@@ -3,12 +3,13 @@
 The array's demand schedule is never materialised. For every fold the kernels know, in closed form,
 which demand lines (cycles) carry requests and how many; they walk only those lines:
 
-- `ofmap_write_buffer` replays the ofmap SRAM's write buffer element by element (it is the only
-  source of stalls in SCALE-Sim's CALC mode), recording each line's stall as an event.
+- `ofmap_write_buffer` replays the ofmap SRAM's write buffer (the only possible source of stalls
+  in SCALE-Sim's CALC mode) event by event: runs of writes, and runs of full lines, that cannot
+  start a drain or hit a full buffer are applied in bulk; each line's stall is an event.
 - `read_buffer_stream` replays a read buffer's tumbling window over half the SRAM (100 sets of
-  `size // 100` words, 50 of them active). With `all_new` set, every request is a first touch (each
-  address is read once in the whole layer: provably all-miss), so only per-line counts are walked;
-  otherwise each request is looked up in a dense array of the set each address was last put in.
+  `size // 100` words, 50 of them active). With `all_new` set, every request is provably a first
+  touch, so only per-line counts are walked; otherwise each request is looked up in a dense array
+  of the set each address was last put in, and folds that re-read a resident tile are skipped.
 
 Fold order, line layout and address formulas are documented in `dataflows.systolic` and in
 `docs/systolic.md`; dataflow codes: 0 = os, 1 = ws, 2 = is.
