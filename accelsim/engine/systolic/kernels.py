@@ -296,6 +296,9 @@ def read_buffer_stream(
     first_line = -1
     last_line = -1
     last_set = np.full(0 if all_new else space, -1, dtype=np.int32)
+    buf = np.empty(max(ar, ac), dtype=np.int64)
+    pix0, pix1, pix2 = pix[0], pix[1], pix[2]
+    tap0, tap1, tap2 = tap[0], tap[1], tap[2]
     new = 0
     elems = 0
     set_id = 0
@@ -408,33 +411,58 @@ def read_buffer_stream(
                                 last_trig_cycle = cycle
                                 triggers += 1
                     continue
-                for a in range(a0, a1 + 1):
-                    if operand == 0:
+                # this line's addresses, one tight loop per operand and dataflow. Column a asks
+                # for: OS ifmap (pixel row0 + a, tap tl - a); WS ifmap (pixel tl - a, tap
+                # row0 + a); IS ifmap (pixel col0 + a, tap krow); OS filter (tap tl - a, filter
+                # col0 + a); WS filter (tap krow, filter col0 + a); IS filter (tap row0 + a,
+                # filter tl - a). Taps of an overhanging window ask for nothing.
+                row0 = fr * ar
+                col0 = fc * ac
+                n = 0
+                if operand == 0 and overhang:
+                    for a in range(a0, a1 + 1):
                         if df == 0:
-                            p = fr * ar + a
+                            p = row0 + a
                             j = tl - a
                         elif df == 1:
                             p = tl - a
-                            j = fr * ar + a
+                            j = row0 + a
                         else:
-                            p = fc * ac + a
+                            p = col0 + a
                             j = krow
-                        if overhang and (pix[1, p] + tap[1, j] >= h or pix[2, p] + tap[2, j] >= w):
-                            addr = -1
-                        else:
-                            addr = pix[0, p] + tap[0, j]
-                    else:
-                        if df == 0:
-                            addr = (fc * ac + a) * kk + (tl - a)
-                        elif df == 1:
-                            addr = (fc * ac + a) * kk + krow
-                        else:
-                            addr = (tl - a) * kk + fr * ar + a
-                    if addr < 0:
-                        continue
+                        if pix1[p] + tap1[j] < h and pix2[p] + tap2[j] < w:
+                            buf[n] = pix0[p] + tap0[j]
+                            n += 1
+                elif operand == 0 and df == 0:
+                    for a in range(a0, a1 + 1):
+                        buf[n] = pix0[row0 + a] + tap0[tl - a]
+                        n += 1
+                elif operand == 0 and df == 1:
+                    for a in range(a0, a1 + 1):
+                        buf[n] = pix0[tl - a] + tap0[row0 + a]
+                        n += 1
+                elif operand == 0:
+                    for a in range(a0, a1 + 1):
+                        buf[n] = pix0[col0 + a] + tap0[krow]
+                        n += 1
+                elif df == 0:
+                    for a in range(a0, a1 + 1):
+                        buf[n] = (col0 + a) * kk + tl - a
+                        n += 1
+                elif df == 1:
+                    for a in range(a0, a1 + 1):
+                        buf[n] = (col0 + a) * kk + krow
+                        n += 1
+                else:
+                    for a in range(a0, a1 + 1):
+                        buf[n] = (tl - a) * kk + row0 + a
+                        n += 1
+                if n > 0:
                     if first_line < 0:
                         first_line = line
                     last_line = line
+                for i in range(n):
+                    addr = buf[i]
                     if last_set[addr] >= read_start:
                         continue
                     last_set[addr] = set_id
