@@ -370,6 +370,8 @@ def read_buffer_stream(
                 # them are resident and every request of this fold hits: nothing changes
                 continue
             fold_start = read_start
+            # OS filter tiles of at least a window are re-read all-miss (see scalesim_memory)
+            fold_new = all_new or (operand == 1 and df == 0 and kk * cu >= SETS_ACTIVE * items)
             for lt in range(lo, hi + 1):
                 line = fold_base + lt
                 if skewed:
@@ -388,7 +390,7 @@ def read_buffer_stream(
                     stalls += ev_amt[ev]
                     ev += 1
                 cycle = line + stalls
-                if all_new:
+                if fold_new:
                     if first_line < 0:
                         first_line = line
                     last_line = line

@@ -80,7 +80,8 @@ def filter_rereads_all_miss(mapping: SystolicMapping, gemm: ConvGemm, window: in
     every filter word is re-read once per column fold, after all K x N others. If the words
     requested between two requests of a word are at least `window` - 1 first touches, a tumble
     drops the word before it comes back (tumbles fall every `window` first touches), so by
-    induction over time every request is a first touch: DRAM reads = SRAM reads.
+    induction over time every request is a first touch: DRAM reads = SRAM reads. (The kernel
+    also applies the OS rule column fold by column fold, when only some tiles are that large.)
     """
     if mapping.dataflow == "os":
         return gemm.k * mapping.cols_used(mapping.col_folds - 1) >= window
