@@ -205,7 +205,9 @@ def schedule_layer(layer: ConvLayer, hw: Accelerator, n_given: int | None = None
                 df_per_pass -= 1
                 if df_per_pass <= 0:
                     raise AccelsimError(
-                        f"layer '{layer.name}': no schedule fits the {glb:g} kB global buffer"
+                        f"layer '{layer.name}': the analytical model finds no schedule: an ifmap "
+                        f"strip of {ifmap_kb:.4g} kB leaves no room for one filter's psums in the "
+                        f"{glb:g} kB global buffer (the reference would divide by zero)"
                     )
                 fits = glb / (ifmap_kb + _kb(x_of * y_of * df_per_pass, bits))
         else:
