@@ -41,6 +41,12 @@ FRAME_COLUMNS = (
     "sram_ifmap_reads", "sram_filter_reads", "sram_ofmap_writes", "dram_ifmap_reads",
     "dram_filter_reads", "dram_ofmap_writes", "dram_ofmap_reads", "mapping_efficiency",
     "compute_utilization",
+    "bw_sram_ifmap",
+    "bw_sram_filter",
+    "bw_sram_ofmap",
+    "bw_dram_ifmap",
+    "bw_dram_filter",
+    "bw_dram_ofmap",
 )  # fmt: skip
 
 
@@ -125,6 +131,31 @@ def simulate_network(network: Network, array: SystolicArray, memory: str = "scal
             for (g, r), c in zip(pairs, counters, strict=True)]  # fmt: skip
 
 
+def bandwidths(c: GemmCounters) -> dict[str, float]:
+    """Average words per cycle each port needs (SCALE-Sim's BANDWIDTH report definitions).
+
+    SRAM: requests / cycles. DRAM: words / the cycles between the first and last transfer, where
+    the model dates transfers (scalesim); otherwise words / cycles (the double-buffered model
+    spreads DRAM traffic over the layer).
+    """
+
+    def dram(words: int, start: int | None, stop: int | None) -> float:
+        if start is None or stop is None:
+            return words / c.cycles
+        return words / (stop - start + 1)
+
+    return {
+        "bw_sram_ifmap": c.sram_ifmap_reads / c.cycles,
+        "bw_sram_filter": c.sram_filter_reads / c.cycles,
+        "bw_sram_ofmap": c.sram_ofmap_writes / c.cycles,
+        "bw_dram_ifmap": dram(c.dram_ifmap_reads, c.dram_ifmap_start, c.dram_ifmap_stop),
+        "bw_dram_filter": dram(c.dram_filter_reads, c.dram_filter_start, c.dram_filter_stop),
+        "bw_dram_ofmap": dram(
+            c.dram_ofmap_writes + c.dram_ofmap_reads, c.dram_ofmap_start, c.dram_ofmap_stop
+        ),  # fmt: skip
+    }
+
+
 def _row(layer: ConvLayer, result: SystolicLayerResult, array: SystolicArray,
          config: AcceleratorConfig, batch: int) -> dict[str, object]:  # fmt: skip
     c, r = result.per_gemm, result.repeats
@@ -175,6 +206,7 @@ def _row(layer: ConvLayer, result: SystolicLayerResult, array: SystolicArray,
         "dram_ofmap_reads": c.dram_ofmap_reads * r,
         "mapping_efficiency": c.mapping_efficiency,
         "compute_utilization": c.compute_utilization,
+        **bandwidths(c),
     }
     if result.memory == "scalesim":
         row["cycles_incl_prefetch"] = result.cycles_incl_prefetch

@@ -84,3 +84,21 @@ def test_bad_input():
         simulate_layer(PoolLayer("p", 3, 8, 8, 2, 2), array)
     with pytest.raises(AccelsimError, match="cycle-by-cycle"):
         simulate_layer(layer, array, memory="default", demand=True)
+
+
+def test_bandwidth_columns_equal_scalesim_bandwidth_report():
+    from pathlib import Path
+
+    from accelsim.interop.scalesim import read_scalesim_config
+    from accelsim.workload.loaders import load_network
+
+    case = (Path(__file__).resolve().parents[3] / "validation" / "data" / "scalesim_golden"
+            / "alexnet_32x32_64-64-64_os")  # fmt: skip
+    net = load_network(str(case / "topology.csv"))
+    frame = network_frame(net, read_scalesim_config(case / "scale.cfg").array, resolve_config())
+    lines = (case / "BANDWIDTH_REPORT.csv").read_text().splitlines()[1:]
+    columns = ("bw_sram_ifmap", "bw_sram_filter", "bw_sram_ofmap", "bw_dram_ifmap",
+               "bw_dram_filter", "bw_dram_ofmap")  # fmt: skip
+    for i, line in enumerate(lines):
+        report = [cell.strip() for cell in line.split(",")][1:7]
+        assert [repr(float(frame[c][i])) for c in columns] == report
