@@ -97,8 +97,16 @@ def _plot(frame, path: str, title: str) -> None:  # noqa: ANN001
     save_figure(fig, path)
 
 
+TABLE_COLUMNS = (
+    "layer", "cycles", "cycles_incl_prefetch", "latency_s", "utilization", "macs",
+    "sram_ifmap_reads", "sram_filter_reads", "sram_ofmap_writes", "dram_ifmap_reads",
+    "dram_filter_reads", "dram_ofmap_writes", "energy_j",
+)  # fmt: skip
+"""Columns of the text table; csv and json carry every column."""
+
+
 def run(args: argparse.Namespace) -> int:
-    from accelsim.engine.systolic import network_frame, simulate_network
+    from accelsim.engine.systolic.engine import results_frame, simulate_network
 
     network = network_from_args(args)
     config = config_from_args(args)
@@ -108,13 +116,11 @@ def run(args: argparse.Namespace) -> int:
     batch = args.batch or 1
     if args.cycle_by_cycle and args.memory != "scalesim":
         raise AccelsimError("--cycle-by-cycle needs --memory scalesim")
-    frame = network_frame(
-        network, array, config, memory=args.memory, batch=batch, demand=args.cycle_by_cycle
-    )
+    results = simulate_network(network, array, args.memory, batch, args.cycle_by_cycle)
+    frame = results_frame(network, results, array, config, args.memory, batch)
     if args.scalesim_reports:
         from accelsim.interop.scalesim import write_scalesim_reports
 
-        results = simulate_network(network, array, args.memory, batch, args.cycle_by_cycle)
         counters = [r.per_gemm for r in results for _ in range(r.repeats)]
         write_scalesim_reports(counters, array, args.scalesim_reports)
     title = (f"{network.name} on a {array.rows}x{array.cols} {array.dataflow.upper()} systolic "
@@ -126,5 +132,14 @@ def run(args: argparse.Namespace) -> int:
              "sram_kb": [array.ifmap_sram_kb, array.filter_sram_kb, array.ofmap_sram_kb],
              "total_cycles": int(frame["cycles"].sum()),
              "total_energy_j": float(frame["energy_j"].sum())}  # fmt: skip
-    emit(render(frame, args.format, extra=extra), args.out)
+    if args.format == "table":
+        shown = frame[[c for c in TABLE_COLUMNS if c in frame.columns]]
+        text = (f"# {title}, SRAM {array.ifmap_sram_kb:g}/{array.filter_sram_kb:g}/"
+                f"{array.ofmap_sram_kb:g} kB, batch {batch}: cycles and SRAM/DRAM words per batch; "
+                f"latency_s and energy_j per image; total {extra['total_cycles']} cycles, "
+                f"{extra['total_energy_j'] * 1e3:.4g} mJ per image\n"
+                + render(shown, "table"))  # fmt: skip
+    else:
+        text = render(frame, args.format, extra=extra)
+    emit(text, args.out)
     return 0

@@ -229,6 +229,12 @@ def network_frame(network: Network, array: SystolicArray, config: AcceleratorCon
     """
     batch = 1 if batch is None else batch
     results = simulate_network(network, array, memory, batch, demand)
+    return results_frame(network, results, array, config, memory, batch)
+
+
+def results_frame(network: Network, results: list[SystolicLayerResult], array: SystolicArray,
+                  config: AcceleratorConfig, memory: str, batch: int) -> pd.DataFrame:  # fmt: skip
+    """The `network_frame` of results already simulated (one per conv/FC layer, in order)."""
     rows = [_row(layer, result, array, config, batch)
             for layer, result in zip(network.compute_layers, results, strict=True)]  # fmt: skip
     columns = list(FRAME_COLUMNS)
