@@ -24,11 +24,17 @@ def write_atomic(path: str | os.PathLike[str], write: Callable[[str], None]) -> 
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise AccelsimError(f"output directory '{directory}' does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=directory)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=directory)
+    except OSError as exc:
+        raise AccelsimError(f"cannot write '{target}': {exc.strerror}") from None
     os.close(fd)
     try:
         write(tmp)
         os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise AccelsimError(f"cannot write '{target}': {exc.strerror or exc}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
