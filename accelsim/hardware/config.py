@@ -104,7 +104,10 @@ def load_config(path: str | os.PathLike[str]) -> AcceleratorConfig:
     p = Path(path)
     if not p.is_file():
         raise AccelsimError(f"accelerator file '{p}' does not exist")
-    text = p.read_text()
+    try:
+        text = p.read_text()
+    except UnicodeDecodeError:
+        raise AccelsimError(f"accelerator file '{p}' is not UTF-8 text") from None
     try:
         if p.suffix == ".toml":
             data = tomllib.loads(text)

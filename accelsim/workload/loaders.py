@@ -44,7 +44,14 @@ def load_network(spec: str) -> Network:
 
 
 def load_network_file(path: str | os.PathLike[str]) -> Network:
-    p = Path(path)
+    """A network from a .csv (layer CSV or SCALE-Sim topology), .json, .toml or .yaml file."""
+    try:
+        return _load_network_file(Path(path))
+    except UnicodeDecodeError:
+        raise AccelsimError(f"network file '{path}' is not UTF-8 text") from None
+
+
+def _load_network_file(p: Path) -> Network:
     suffix = p.suffix.lower()
     if suffix == ".csv":
         with p.open(newline="") as handle:

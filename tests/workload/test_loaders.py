@@ -132,3 +132,10 @@ def test_declarative_errors(tmp_path, patch, message):
 def test_missing_file():
     with pytest.raises(AccelsimError, match="does not exist"):
         load_network("/nonexistent/net.csv")
+
+
+def test_binary_file_is_a_one_line_error(tmp_path):
+    path = tmp_path / "net.yaml"
+    path.write_bytes(b"\x00\x01\xff")
+    with pytest.raises(AccelsimError, match="is not UTF-8 text"):
+        load_network(str(path))
