@@ -11,7 +11,8 @@ import argparse
 
 import pandas as pd
 
-from accelsim.cli.common import add_accelerator_arguments, add_output_arguments, config_from_args
+from accelsim.cli.common import add_output_arguments, config_from_args
+from accelsim.errors import AccelsimError
 from accelsim.report.output import emit, render
 
 TABLE_COLUMNS = (
@@ -51,12 +52,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="which measured network (default: all)",
     )
     sil.add_argument(
-        "--engine",
-        choices=("fast", "trace"),
-        default="fast",
-        help="simulator engine (default: fast)",
+        "--accelerator",
+        default="eyeriss",
+        metavar="PRESET|FILE",
+        help="a 16-bit accelerator to compare (default: eyeriss; the chip ran 16-bit data)",
     )
-    add_accelerator_arguments(sil)
+    sil.set_defaults(bits=None, no_control=False)
     add_output_arguments(
         sil, plot_help="save a chart of simulated, measured and analytical latency per layer (PNG)"
     )
@@ -67,10 +68,15 @@ def silicon_table(args: argparse.Namespace) -> pd.DataFrame:
     from validation.compare import compare_silicon
 
     config = config_from_args(args)
+    if config.hardware.bits != 16:
+        raise AccelsimError(
+            f"validate silicon: the chip ran 16-bit data; '{config.name}' is "
+            f"{config.hardware.bits}-bit"
+        )
     networks = ("alexnet", "vgg16") if args.network == "all" else (args.network,)
     parts = []
     for network in networks:
-        part = compare_silicon(network, config, engine=args.engine)
+        part = compare_silicon(network, config, engine="fast")
         part.insert(0, "network", network)
         parts.append(part)
     return pd.concat(parts, ignore_index=True)

@@ -58,7 +58,7 @@ def energy_from_counts(
     inter_pe = counts.inter_pe_transfers * table.inter_pe_j
     glb = counts.glb_accesses * table.glb_j
     dram = counts.dram_accesses * table.dram_j
-    clock = table.clock_power_w * latency_s
-    cc = table.control_fraction
+    clock = table.clock_power_w * latency_s if table.include_control else 0.0
+    cc = table.control_fraction if table.include_control else 0.0
     control = cc / (1.0 - cc) * (mac + rf + inter_pe + glb + clock)
     return EnergyBreakdown(mac, rf, inter_pe, glb, dram, clock, control)

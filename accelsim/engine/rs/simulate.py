@@ -95,7 +95,10 @@ def simulate_layer(
     else:
         check_mapping(layer, hw, mapping, n_img)
     plan = make_plan(layer, hw, mapping, n_img, first_layer)
-    counts, cycles, total = run_plan(plan, engine)
+    try:
+        counts, cycles, total = run_plan(plan, engine)
+    except AccelsimError as exc:
+        raise AccelsimError(f"layer '{layer.name}': {exc}") from None
     return build_result(layer, config, mapping, n_img, engine, counts, cycles, total)
 
 
