@@ -139,3 +139,16 @@ def test_console_script_subprocess():
         check=False,
     )
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1
+
+
+def test_no_control_changes_energy_only(capsys):
+    from io import StringIO
+
+    frames = []
+    for extra in ([], ["--no-control"]):
+        assert main(["simulate", "alexnet", "--format", "csv", *extra]) == 0
+        frames.append(pd.read_csv(StringIO(capsys.readouterr().out)))
+    on, off = frames
+    assert (on["mapping"] == off["mapping"]).all() and (on["cycles"] == off["cycles"]).all()
+    assert (off["clock_j"] == 0).all() and (off["control_j"] == 0).all()
+    assert (off["energy_j"] < on["energy_j"]).all()
