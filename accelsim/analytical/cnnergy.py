@@ -147,6 +147,12 @@ def schedule_layer(layer: ConvLayer, hw: Accelerator, n_given: int | None = None
         rules.append("rule3")
         ch_per_pass = RULE3_CHANNELS_PER_PASS
         supersets = sets_per_pass // math.ceil(ch_per_pass / ch_per_set)
+        if supersets == 0:
+            raise AccelsimError(
+                f"layer '{layer.name}': the analytical model finds no schedule: its 1x1 rule "
+                f"({RULE3_CHANNELS_PER_PASS} channels per pass) needs more PE sets than the "
+                f"{hw.pe_rows}-row array has"
+            )
         if m <= 18:
             df_per_set = m
             df_per_pass = df_per_set
@@ -175,8 +181,19 @@ def schedule_layer(layer: ConvLayer, hw: Accelerator, n_given: int | None = None
     psum_kb = _kb(f * e * df_per_pass, bits)
     n_max = glb / (ifmap_kb + psum_kb)
     x_of: float = f
+    if df_per_pass <= 0:
+        raise AccelsimError(
+            f"layer '{layer.name}': the analytical model finds no schedule: the "
+            f"{hw.spad_filter_words}-word filter scratchpad cannot hold {s}-wide filter rows for "
+            f"{ch_per_set} channels"
+        )
     while ifmap_kb >= glb:
         x_if = x_if / 2
+        if x_if < s:
+            raise AccelsimError(
+                f"layer '{layer.name}': the analytical model finds no schedule: an ifmap strip "
+                f"narrower than the filter would still exceed the {glb:g} kB global buffer"
+            )
         ifmap_kb = _kb(x_if * y_if * ch_per_pass, bits)
         x_of = (x_if - s) / u + 1
         psum_kb = _kb(x_of * e * df_per_pass, bits)

@@ -86,3 +86,32 @@ def test_layer_without_schedule_is_a_clear_error():
     )
     with pytest.raises(AccelsimError, match="layer 'x': the analytical model finds no schedule"):
         evaluate_layer(layer, CONFIGS[16])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    layer=layers(),
+    glb_kb=st.floats(0.5, 200),
+    filter_words=st.integers(1, 512),
+    ifmap_words=st.integers(1, 32),
+    psum_words=st.integers(1, 64),
+)
+def test_other_buffers_give_a_schedule_or_a_clear_error(
+    layer, glb_kb, filter_words, ifmap_words, psum_words
+):
+    hw = dataclasses.replace(
+        CONFIGS[16].hardware,
+        glb_ifmap_psum_kb=glb_kb,
+        glb_kb=glb_kb + 8,
+        spad_filter_words=filter_words,
+        spad_ifmap_words=ifmap_words,
+        spad_psum_words=psum_words,
+    )
+    config = dataclasses.replace(CONFIGS[16], hardware=hw)
+    try:
+        res = evaluate_layer(layer, config)
+    except AccelsimError as exc:
+        assert str(exc).startswith("layer 'x': ") and "\n" not in str(exc)
+        return
+    for value in (res.glb_accesses, res.dram_accesses, *dataclasses.astuple(res.energy)):
+        assert value >= 0
