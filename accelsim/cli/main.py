@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from accelsim import __version__
 from accelsim.errors import AccelsimError
+from accelsim.report.output import check_image_path
 
 EXIT_USAGE = 2
 
@@ -57,6 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        for option in ("plot", "trace_plot"):
+            if getattr(args, option, None):
+                check_image_path(getattr(args, option))
         return int(args.run(args) or 0)
     except AccelsimError as exc:
         sys.stderr.write(f"accelsim: error: {exc}\n")

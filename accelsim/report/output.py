@@ -31,6 +31,7 @@ def write_atomic(path: str | os.PathLike[str], write: Callable[[str], None]) -> 
     os.close(fd)
     try:
         write(tmp)
+        os.chmod(tmp, _file_mode(target))
         os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
@@ -38,6 +39,16 @@ def write_atomic(path: str | os.PathLike[str], write: Callable[[str], None]) -> 
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _file_mode(target: Path) -> int:
+    """The mode the file should have: an existing file's, else the default under the umask."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
@@ -89,11 +100,29 @@ def emit(text: str, out: str | None) -> None:
         write_text_atomic(out, text)
 
 
+def check_image_path(path: str | os.PathLike[str]) -> str:
+    """The image format of a plot path (from its suffix); an unknown one is an error."""
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    suffix = Path(path).suffix.lstrip(".").lower() or "png"
+    supported = FigureCanvasBase.get_supported_filetypes()
+    if suffix not in supported:
+        raise AccelsimError(
+            f"plot '{path}': unknown image type '.{suffix}' (use one of "
+            f"{', '.join('.' + k for k in sorted(supported))})"
+        )
+    return suffix
+
+
 def save_figure(figure: Any, path: str | os.PathLike[str]) -> None:
     """Save a matplotlib figure atomically (format from the suffix) and close it."""
     import matplotlib.pyplot as plt
 
-    suffix = Path(path).suffix.lstrip(".") or "png"
+    try:
+        suffix = check_image_path(path)
+    except AccelsimError:
+        plt.close(figure)
+        raise
 
     def _write(tmp: str) -> None:
         figure.savefig(tmp, format=suffix, dpi=150, bbox_inches="tight")

@@ -152,3 +152,25 @@ def test_no_control_changes_energy_only(capsys):
     assert (on["mapping"] == off["mapping"]).all() and (on["cycles"] == off["cycles"]).all()
     assert (off["clock_j"] == 0).all() and (off["control_j"] == 0).all()
     assert (off["energy_j"] < on["energy_j"]).all()
+
+
+def test_unknown_plot_type_fails_before_any_output(capsys, tmp_path):
+    code, out, err = run_cli(capsys, "energy", "alexnet", "--plot", str(tmp_path / "e.txt"))
+    assert code == 2 and out == "" and "unknown image type '.txt'" in err
+
+
+def test_output_file_keeps_its_mode(capsys, tmp_path):
+    import os
+    import stat
+
+    path = tmp_path / "e.csv"
+    path.write_text("old")
+    os.chmod(path, 0o640)
+    assert run_cli(capsys, "energy", "alexnet", "--format", "csv", "--out", str(path))[0] == 0
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert path.read_text().startswith("layer,")
+    fresh = tmp_path / "f.csv"
+    assert run_cli(capsys, "energy", "alexnet", "--out", str(fresh))[0] == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o666 & ~umask
