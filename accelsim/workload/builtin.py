@@ -87,17 +87,8 @@ class _RowBuilder(NetworkBuilder):
         return self.pool(name, size, stride, ofmap_zero=_unpadded_zero(self.rows[next_layer]), **kw)  # type: ignore[arg-type]
 
     def join(self, name: str, inputs: list[str], group_label: str = "") -> str:
-        shapes = [self._shapes[src] for src in inputs]
-        zeros = [self._zero(src) for src in inputs]
-        total = sum(s.channels for s in shapes)
-        mean = sum(s.channels * z for s, z in zip(shapes, zeros, strict=True)) / total
-        return self.concat(name, inputs, ofmap_zero=mean, group_label=group_label)
-
-    def _zero(self, name: str) -> float:
-        for layer in self.layers:
-            if layer.name == name:
-                return layer.ofmap_zero
-        raise AccelsimError(f"no layer '{name}'")
+        """A concatenation; its zero fraction is the channel-weighted mean of its inputs'."""
+        return self.concat(name, inputs, group_label=group_label)
 
 
 def alexnet() -> Network:

@@ -238,7 +238,7 @@ def network_from_dict(data: Any, default_name: str = "network", origin: str = "n
     if min(shape.channels, shape.height, shape.width) < 1:
         raise AccelsimError(f"{origin}: input sizes must be positive, got {shape}")
     builder = NetworkBuilder(
-        str(data.get("name", default_name)), shape, float(spec_in.get("zero", 0.0))
+        str(data.get("name", default_name)), shape, _zero(spec_in.get("zero", 0.0), origin)
     )
     layers = data.get("layers")
     if not isinstance(layers, list) or not layers:
@@ -283,13 +283,12 @@ def _add_declared_layer(builder: NetworkBuilder, spec: Any, where: str) -> None:
             inputs = inputs[0]
         if kind == "conv":
             size = spec.get("size")
-            size = tuple(size) if isinstance(size, list) else size
             builder.conv(
                 name,
                 spec.get("filters"),
                 size,
                 stride=spec.get("stride", 1),
-                pad=_declared_pad(name, spec.get("pad", 0)),
+                pad=spec.get("pad", 0),
                 groups=spec.get("groups", 1),
                 inputs=inputs,
                 **extra,
@@ -302,7 +301,7 @@ def _add_declared_layer(builder: NetworkBuilder, spec: Any, where: str) -> None:
                 spec.get("size"),
                 spec.get("stride", spec.get("size")),
                 mode=spec.get("mode", "max"),
-                pad=_declared_pad(name, spec.get("pad", 0)),
+                pad=spec.get("pad", 0),
                 ceil_mode=bool(spec.get("ceil_mode", False)),
                 inputs=inputs,
                 **extra,
@@ -313,14 +312,7 @@ def _add_declared_layer(builder: NetworkBuilder, spec: Any, where: str) -> None:
         raise AccelsimError(f"layer '{name}': {exc}") from None
 
 
-def _declared_pad(name: str, pad: Any) -> int | tuple[int, int, int, int]:
-    if isinstance(pad, list):
-        if len(pad) == 2:
-            return (pad[0], pad[0], pad[1], pad[1])
-        if len(pad) == 4:
-            return tuple(pad)  # type: ignore[return-value]
-        raise AccelsimError(
-            f"layer '{name}': pad must be an integer, [top/bottom, left/right] "
-            "or [top, bottom, left, right]"
-        )
-    return pad
+def _zero(value: object, origin: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise AccelsimError(f"{origin}: input zero must be a number in [0, 1], got {value!r}")
+    return float(value)

@@ -150,6 +150,7 @@ class NetworkBuilder:
         self.input_zero = input_zero
         self.layers: list[Layer] = []
         self._shapes: dict[str, TensorShape] = {INPUT: input_shape}
+        self._zeros: dict[str, float] = {INPUT: input_zero}
         self._last = INPUT
 
     def _source(self, inputs: str | None) -> tuple[str, TensorShape]:
@@ -163,8 +164,15 @@ class NetworkBuilder:
             raise AccelsimError(f"network '{self.name}': duplicate layer name '{layer.name}'")
         self.layers.append(layer)
         self._shapes[layer.name] = layer.output_shape
+        self._zeros[layer.name] = layer.ofmap_zero
         self._last = layer.name
         return layer.name
+
+    def _inherit_ifmap_zero(self, src: str, extra: dict[str, object]) -> dict[str, object]:
+        """A layer that states no input zero fraction reads its producer's output one."""
+        if extra.get("ifmap_zero") is None and extra.get("ifmap_zero_unpadded") is None:
+            return {**extra, "ifmap_zero_unpadded": self._zeros[src]}
+        return extra
 
     def conv(
         self,
@@ -178,8 +186,9 @@ class NetworkBuilder:
         **extra: object,
     ) -> str:
         src, shape = self._source(inputs)
-        r, s = (size, size) if isinstance(size, int) else size
-        padding = (pad,) * 4 if isinstance(pad, int) else tuple(pad)
+        r, s = _pair(name, "size", size)
+        padding = _padding(name, pad)
+        extra = self._inherit_ifmap_zero(src, extra)
         return self._add(
             ConvLayer(
                 name=name,
@@ -199,6 +208,7 @@ class NetworkBuilder:
 
     def fc(self, name: str, outputs: int, inputs: str | None = None, **extra: object) -> str:
         src, shape = self._source(inputs)
+        extra = self._inherit_ifmap_zero(src, extra)
         return self._add(
             ConvLayer(
                 name=name,
@@ -226,7 +236,9 @@ class NetworkBuilder:
         **extra: object,
     ) -> str:
         src, shape = self._source(inputs)
-        padding = (pad,) * 4 if isinstance(pad, int) else tuple(pad)
+        padding = _padding(name, pad)
+        if extra.get("ofmap_zero") is None:  # unknown: take the input's zero fraction
+            extra = {**extra, "ofmap_zero": self._zeros[src]}
         return self._add(
             PoolLayer(
                 name=name,
@@ -253,6 +265,12 @@ class NetworkBuilder:
 
     def concat(self, name: str, inputs: list[str], **extra: object) -> str:
         shapes = [self._source(src)[1] for src in inputs]
+        if extra.get("ofmap_zero") is None:  # the channel-weighted mean of the inputs'
+            total = sum(shape.channels for shape in shapes)
+            zeros = sum(
+                sh.channels * self._zeros[src] for src, sh in zip(inputs, shapes, strict=True)
+            )
+            extra = {**extra, "ofmap_zero": zeros / total}
         first = shapes[0]
         for src, shape in zip(inputs, shapes, strict=True):
             if (shape.height, shape.width) != (first.height, first.width):
@@ -273,3 +291,28 @@ class NetworkBuilder:
 
     def build(self) -> Network:
         return Network(self.name, self.input_shape, tuple(self.layers), self.input_zero)
+
+
+def _pair(layer: str, field: str, value: object) -> tuple[int, int]:
+    """An integer, or [height, width], as a (height, width) pair."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value, value
+    if isinstance(value, list | tuple) and len(value) == 2:
+        return value[0], value[1]  # type: ignore[return-value]
+    raise AccelsimError(
+        f"layer '{layer}': {field} must be an integer or [height, width], got {value!r}"
+    )
+
+
+def _padding(layer: str, pad: object) -> tuple[int, int, int, int]:
+    """Padding as (top, bottom, left, right) from an integer, [vertical, horizontal] or a 4-list."""
+    if isinstance(pad, int) and not isinstance(pad, bool):
+        return (pad,) * 4  # type: ignore[return-value]
+    if isinstance(pad, list | tuple) and len(pad) == 2:
+        return (pad[0], pad[0], pad[1], pad[1])
+    if isinstance(pad, list | tuple) and len(pad) == 4:
+        return tuple(pad)  # type: ignore[return-value]
+    raise AccelsimError(
+        f"layer '{layer}': pad must be an integer, [vertical, horizontal] or "
+        f"[top, bottom, left, right], got {pad!r}"
+    )

@@ -139,3 +139,37 @@ def test_binary_file_is_a_one_line_error(tmp_path):
     path.write_bytes(b"\x00\x01\xff")
     with pytest.raises(AccelsimError, match="is not UTF-8 text"):
         load_network(str(path))
+
+
+def test_zero_fractions_flow_along_the_graph(tmp_path):
+    spec = json.loads(json.dumps(DECLARED))
+    spec["input"]["zero"] = 0.25
+    path = tmp_path / "n.json"
+    path.write_text(json.dumps(spec))
+    net = load_network(str(path))
+    assert net.layer("conv1").unpadded_ifmap_zero == 0.25  # the image's
+    assert net.layer("a").unpadded_ifmap_zero == 0.4  # pool1's output
+    assert net.layer("cat").ofmap_zero == 0.0  # a and b state no output zeros
+    spec["layers"][2]["ofmap_zero"] = 0.5
+    spec["layers"][3]["ofmap_zero"] = 0.75
+    path.write_text(json.dumps(spec))
+    net = load_network(str(path))
+    assert net.layer("cat").ofmap_zero == 0.625
+    assert net.layer("gap").ofmap_zero == 0.625  # a pool without a stated value keeps its input's
+
+
+@pytest.mark.parametrize(
+    ("patch", "message"),
+    [
+        ({"size": [3]}, "size must be an integer or \\[height, width\\]"),
+        ({"size": "3"}, "size must be an integer or \\[height, width\\]"),
+        ({"pad": 1.5}, "pad must be an integer"),
+    ],
+)
+def test_declarative_sizes_name_the_field(tmp_path, patch, message):
+    spec = json.loads(json.dumps(DECLARED))
+    spec["layers"][0].update(patch)
+    path = tmp_path / "n.json"
+    path.write_text(json.dumps(spec))
+    with pytest.raises(AccelsimError, match=message):
+        load_network(str(path))
