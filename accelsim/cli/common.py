@@ -53,7 +53,10 @@ def add_output_arguments(parser: argparse.ArgumentParser, plot_help: str) -> Non
 
 
 def network_from_args(args: argparse.Namespace) -> Network:
-    return load_network(args.network)
+    network = load_network(args.network)
+    if not network.compute_layers:
+        raise AccelsimError(f"network '{network.name}' has no conv or fc layer to evaluate")
+    return network
 
 
 def config_from_args(args: argparse.Namespace) -> AcceleratorConfig:

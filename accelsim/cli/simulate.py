@@ -57,10 +57,40 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     for module in _modules():
         module.add_arguments(parser)
-    parser.set_defaults(run=run)
+    defaults = {dest: parser.get_default(dest) for options in ONLY_FOR.values() for dest in options}
+    parser.set_defaults(run=run, option_defaults=defaults)
+
+
+ONLY_FOR = {
+    "rs": ("engine", "mapper", "mapping", "trace_plot", "trace_layer"),
+    "os|ws|is": (
+        "array",
+        "sram_kb",
+        "memory",
+        "cycle_by_cycle",
+        "scalesim_config",
+        "scalesim_reports",
+    ),
+}
+"""Options that apply to one family of dataflows only; given with another, they are an error."""
+
+
+def check_options(args: argparse.Namespace) -> None:
+    """Reject an option of the other dataflow family rather than ignore it."""
+    family = "rs" if args.dataflow == "rs" else "os|ws|is"
+    for owner, options in ONLY_FOR.items():
+        if owner == family:
+            continue
+        for dest in options:
+            if getattr(args, dest, None) != args.option_defaults.get(dest):
+                flag = "--" + dest.replace("_", "-")
+                raise AccelsimError(
+                    f"{flag} applies to --dataflow {owner}, not to --dataflow {args.dataflow}"
+                )
 
 
 def run(args: argparse.Namespace) -> int:
+    check_options(args)
     name = ENGINES[args.dataflow]
     try:
         module = importlib.import_module(name)

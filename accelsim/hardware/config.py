@@ -109,9 +109,9 @@ def load_config(path: str | os.PathLike[str]) -> AcceleratorConfig:
     except UnicodeDecodeError:
         raise AccelsimError(f"accelerator file '{p}' is not UTF-8 text") from None
     try:
-        if p.suffix == ".toml":
+        if p.suffix.lower() == ".toml":
             data = tomllib.loads(text)
-        elif p.suffix in (".yaml", ".yml", ".json"):
+        elif p.suffix.lower() in (".yaml", ".yml", ".json"):
             data = yaml.safe_load(text)
         else:
             raise AccelsimError(f"accelerator file '{p}': use a .toml, .yaml or .json file")
@@ -125,9 +125,9 @@ def save_config(config: AcceleratorConfig, path: str | os.PathLike[str]) -> None
     """Save a configuration as TOML or YAML (by suffix), atomically."""
     p = Path(path)
     data = config_to_dict(config)
-    if p.suffix == ".toml":
+    if p.suffix.lower() == ".toml":
         text = tomli_w.dumps(data)
-    elif p.suffix in (".yaml", ".yml"):
+    elif p.suffix.lower() in (".yaml", ".yml"):
         text = yaml.safe_dump(data, sort_keys=False)
     else:
         raise AccelsimError(f"accelerator file '{p}': use a .toml or .yaml file")
@@ -145,7 +145,7 @@ def resolve_config(
         config = PRESETS[spec]()
         if bits is not None and bits != config.hardware.bits:
             config = eyeriss(bits)
-    elif Path(spec).suffix in (".toml", ".yaml", ".yml", ".json"):
+    elif Path(spec).suffix.lower() in (".toml", ".yaml", ".yml", ".json"):
         config = load_config(spec)
         if bits is not None and bits != config.hardware.bits:
             raise AccelsimError(

@@ -174,3 +174,27 @@ def test_output_file_keeps_its_mode(capsys, tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(fresh.stat().st_mode) == 0o666 & ~umask
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--array", "4x4"], "--array applies to --dataflow os|ws|is, not to --dataflow rs"),
+        (["--scalesim-reports", "r"], "--scalesim-reports applies to --dataflow os|ws|is"),
+        (["--dataflow", "os", "--mapper", "energy"], "--mapper applies to --dataflow rs"),
+        (["--dataflow", "is", "--engine", "trace"], "--engine applies to --dataflow rs"),
+    ],
+)
+def test_simulate_rejects_options_of_the_other_dataflow(capsys, argv, message):
+    code, out, err = run_cli(capsys, "simulate", "alexnet", *argv)
+    assert code == 2 and out == "" and message in err
+
+
+def test_network_without_compute_layers(capsys, tmp_path):
+    path = tmp_path / "pool.json"
+    path.write_text(
+        '{"input": {"channels": 3, "size": 8}, "layers": [{"name": "p", "type": "pool", "size": 2}]}'
+    )
+    for command in ("energy", "simulate", "partition"):
+        code, _, err = run_cli(capsys, command, str(path))
+        assert code == 2 and "has no conv or fc layer" in err
