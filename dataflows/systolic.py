@@ -220,7 +220,7 @@ class SystolicMapping:
         return self.sr * self.sc
 
     def _fold_cycles(self) -> int:
-        """A fold's cycles in SCALE-Sim's utilisation formula (its demand block + skew)."""
+        """A fold's cycles in SCALE-Sim's utilization formula (its demand block + skew)."""
         if self.dataflow == "os":
             return (self.t - 1 + self.rows) + self.cols - 1
         return (self.rows + self.rows + self.cols + self.t - 2) + self.cols - 1

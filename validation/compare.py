@@ -103,7 +103,7 @@ def compare_silicon(
                 / 1e3,
                 "macs_g": res.macs / 1e9,
                 "macs_g_chip": float(meas["macs_g"]),
-                "utilisation": res.utilisation,
+                "utilization": res.utilization,
                 **{f"cycles_{k}": v for k, v in res.cycles_by_cause.items()},
             }
         )

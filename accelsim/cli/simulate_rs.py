@@ -22,7 +22,7 @@ TABLE_COLUMNS = (
     "active_pes",
     "cycles",
     "latency_s",
-    "utilisation",
+    "utilization",
     "macs",
     "glb_reads",
     "glb_writes",

@@ -53,7 +53,7 @@ class RSLayerResult:
         return sum(self.dram_reads.values()) + sum(self.dram_writes.values())
 
     @property
-    def utilisation(self) -> float:
+    def utilization(self) -> float:
         """MACs / (cycles x PEs): the fraction of the array's peak the layer achieved."""
         return self.macs / (self.cycles * self.num_pes) if self.cycles else 0.0
 

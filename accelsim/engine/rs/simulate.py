@@ -204,7 +204,7 @@ def result_row(res: RSLayerResult) -> dict:
         "cycles": res.cycles,
         "batch_latency_s": res.latency_s,
         "active_pes": res.active_pes,
-        "utilisation": res.utilisation,
+        "utilization": res.utilization,
         "passes": res.passes,
         "rf_accesses": res.rf_accesses / b,
         "glb_accesses": res.glb_accesses / b,

@@ -35,7 +35,7 @@ MEMORY_MODELS = ("scalesim", "default")
 
 FRAME_COLUMNS = (
     "layer", "group", "batch", "macs", "nonzero_macs", "energy_j", "latency_s", "cycles",
-    "batch_latency_s", "active_pes", "utilization", "utilisation", "rf_accesses",
+    "batch_latency_s", "active_pes", "utilization", "rf_accesses",
     "glb_accesses", "dram_accesses", "glb_reads", "glb_writes", "dram_reads", "dram_writes",
     "dram_read_bytes", "dram_write_bytes", "stall_cycles", "inter_pe_transfers",
     "sram_ifmap_reads", "sram_filter_reads", "sram_ofmap_writes", "dram_ifmap_reads",
@@ -185,7 +185,6 @@ def _row(layer: ConvLayer, result: SystolicLayerResult, array: SystolicArray,
         "batch_latency_s": latency_s,
         "active_pes": min(mapping.sr, array.rows) * min(mapping.sc, array.cols),
         "utilization": utilization,
-        "utilisation": utilization,
         "rf_accesses": macs_done / batch,
         "glb_accesses": (sram_reads + sram_writes) / batch,
         "dram_accesses": (dram_reads + dram_writes) / batch,

@@ -167,7 +167,7 @@ def test_energy_is_counts_times_the_table_per_image():
     assert res.energy.clock_j == pytest.approx(CFG.energy.clock_power_w * res.cycles / 200e6 / 4)
     assert sum(res.cycles_by_cause.values()) == res.cycles
     assert set(res.cycles_by_cause) == set(CYCLE_CAUSES)
-    assert 0 < res.utilisation <= 1
+    assert 0 < res.utilization <= 1
 
 
 def test_zero_gating_saves_energy_not_cycles():
@@ -199,7 +199,7 @@ def test_network_frame_columns_and_per_image_energy():
         "glb_writes",
         "dram_reads",
         "dram_writes",
-        "utilisation",
+        "utilization",
         *BREAKDOWN_COLUMNS,
     ):
         assert col in frame.columns
