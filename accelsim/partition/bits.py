@@ -65,8 +65,10 @@ of AlexNet at 8 bit (7.274 mJ) gives 1.1395 Mbit at 80 Mbps / 0.78 W and 1.1403 
 def image_file_bits(path: str | os.PathLike[str]) -> int:
     """Bits of a compressed image file as sent (its size in bytes x 8)."""
     p = Path(path)
-    if not p.is_file():
+    if not p.exists():
         raise AccelsimError(f"input image '{p}' does not exist")
+    if not p.is_file():
+        raise AccelsimError(f"input image '{p}' is not a file")
     size = p.stat().st_size
     if size == 0:
         raise AccelsimError(f"input image '{p}' is empty")

@@ -95,7 +95,7 @@ def sweep(
 
 def log_range(low: float, high: float, count: int) -> np.ndarray:
     """`count` values from `low` to `high`, evenly spaced on a log axis."""
-    if not (low > 0 and high >= low and count >= 1):
+    if not (0 < low <= high < math.inf and count >= 1):
         raise AccelsimError(
             f"range needs 0 < low <= high and count >= 1, got {low}, {high}, {count}"
         )
