@@ -207,22 +207,11 @@ class NetworkBuilder:
         )  # type: ignore[arg-type]
 
     def fc(self, name: str, outputs: int, inputs: str | None = None, **extra: object) -> str:
-        src, shape = self._source(inputs)
-        extra = self._inherit_ifmap_zero(src, extra)
-        return self._add(
-            ConvLayer(
-                name=name,
-                in_channels=shape.channels,
-                in_height=shape.height,
-                in_width=shape.width,
-                out_channels=outputs,
-                filter_height=shape.height,
-                filter_width=shape.width,
-                kind="fc",
-                inputs=(src,),
-                **extra,
-            )
-        )  # type: ignore[arg-type]
+        """A fully connected layer: a convolution whose filter covers its whole input."""
+        _, shape = self._source(inputs)
+        return self.conv(
+            name, outputs, (shape.height, shape.width), inputs=inputs, kind="fc", **extra
+        )
 
     def pool(
         self,
