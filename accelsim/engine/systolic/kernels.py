@@ -33,6 +33,38 @@ def _grow(arr: np.ndarray, n: int) -> np.ndarray:
 
 
 @njit(cache=True)
+def _flush_partial(
+    part_line: np.ndarray, part_fill: np.ndarray, n_part: int, n_lines: int, cur_fill: int
+) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """Close the partially filled line `n_lines` (holding `cur_fill` words) for draining."""
+    part_line = _grow(part_line, n_part)
+    part_fill = _grow(part_fill, n_part)
+    part_line[n_part] = n_lines
+    part_fill[n_part] = cur_fill
+    return part_line, part_fill, n_part + 1, n_lines + 1
+
+
+@njit(cache=True)
+def _drained_words(
+    part_line: np.ndarray,
+    part_fill: np.ndarray,
+    part_head: int,
+    n_part: int,
+    num: int,
+    end_line: int,
+    bw: int,
+) -> tuple[int, int]:
+    """Words written by draining `num` lines ending before `end_line`: full lines of `bw`, the
+    last one as filled as it was when closed; returns (words, new head of the partial list)."""
+    last_fill = bw
+    while part_head < n_part and part_line[part_head] < end_line:
+        if part_line[part_head] == end_line - 1:
+            last_fill = part_fill[part_head]
+        part_head += 1
+    return num * bw - (bw - last_fill), part_head
+
+
+@njit(cache=True)
 def ofmap_block(df: int, ar: int, t: int, ru: int) -> tuple[int, int, int]:
     """(line offset of the ofmap block in a fold, first valid block row, last valid block row)."""
     if df == 0:
@@ -173,21 +205,15 @@ def ofmap_write_buffer(
                     current = drain_end
             elif free < total_words - drain_size:
                 if cur_fill != 0:  # a forced drain flushes the partial line
-                    part_line = _grow(part_line, n_part)
-                    part_fill = _grow(part_fill, n_part)
-                    part_line[n_part] = n_lines
-                    part_fill[n_part] = cur_fill
-                    n_part += 1
-                    n_lines += 1
+                    part_line, part_fill, n_part, n_lines = _flush_partial(
+                        part_line, part_fill, n_part, n_lines, cur_fill
+                    )
                     cur_fill = 0
                 end_line = min(start_line + lines_to_fill, n_lines)
                 num = end_line - start_line
-                last_fill = bw
-                while part_head < n_part and part_line[part_head] < end_line:
-                    if part_line[part_head] == end_line - 1:
-                        last_fill = part_fill[part_head]
-                    part_head += 1
-                data = num * bw - (bw - last_fill)
+                data, part_head = _drained_words(
+                    part_line, part_fill, part_head, n_part, num, end_line, bw
+                )
                 dram_writes += data
                 if dram_first < 0 or current < dram_first:
                     dram_first = current
@@ -211,23 +237,15 @@ def ofmap_write_buffer(
             stalls += offset
     # empty all buffers: flush the partial line, then drain back to back from the last cycle
     if cur_fill != 0:
-        part_line = _grow(part_line, n_part)
-        part_fill = _grow(part_fill, n_part)
-        part_line[n_part] = n_lines
-        part_fill[n_part] = cur_fill
-        n_part += 1
-        n_lines += 1
+        part_line, part_fill, n_part, n_lines = _flush_partial(
+            part_line, part_fill, n_part, n_lines, cur_fill
+        )
         cur_fill = 0
     current = cycle
     while start_line < n_lines:
         end_line = min(start_line + lines_to_fill, n_lines)
         num = end_line - start_line
-        last_fill = bw
-        while part_head < n_part and part_line[part_head] < end_line:
-            if part_line[part_head] == end_line - 1:
-                last_fill = part_fill[part_head]
-            part_head += 1
-        data = num * bw - (bw - last_fill)
+        data, part_head = _drained_words(part_line, part_fill, part_head, n_part, num, end_line, bw)
         dram_writes += data
         if dram_first < 0 or current < dram_first:
             dram_first = current
