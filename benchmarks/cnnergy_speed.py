@@ -12,7 +12,7 @@ import statistics
 import time
 
 from accelsim.analytical.cnnergy import evaluate_network
-from accelsim.hardware import resolve_config
+from accelsim.hardware import resolve_accelerator
 from accelsim.workload.builtin import builtin_network
 
 NETWORKS = ("alexnet", "vgg16", "googlenet", "squeezenet")
@@ -25,7 +25,7 @@ def main() -> None:
     networks = [builtin_network(name) for name in NETWORKS]
     layers = sum(len(net.compute_layers) for net in networks)
     for bits in (16, 8):
-        config = resolve_config("eyeriss", bits)
+        config = resolve_accelerator("eyeriss", bits)
         times = []
         for _ in range(args.repeat):
             start = time.perf_counter()

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from accelsim.hardware import resolve_config
+from accelsim.hardware import resolve_accelerator
 from accelsim.partition import best_cut_index, linear_range, log_range, partition_model, sweep
 from accelsim.workload.builtin import builtin_network
 
@@ -41,7 +41,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
-    config = resolve_config("eyeriss", 8)
+    config = resolve_accelerator("eyeriss", 8)
     rng = np.random.default_rng(1)
     rates = rng.uniform(1e6, 1e9, 1000)
     powers = rng.uniform(0.05, 2.0, 1000)

@@ -5,7 +5,7 @@ Run: `python benchmarks/rs_simulator.py` (rewrites benchmarks/rs_simulator.md).
 1. Cold: a new process with an empty numba cache directory (compiles the kernels).
 2. Warm start: a second process with that cache (loads compiled kernels from disk).
 3. In process, after compilation: all 16 conv/FC layers of VGG-16, mapper + simulation
-   (`network_frame`), and the simulation alone with the mappings fixed (median of 7 runs).
+   (`accelsim.run(..., model="rs")`), and the simulation alone with the mappings fixed (median of 7 runs).
 """
 
 from __future__ import annotations
@@ -23,11 +23,9 @@ from pathlib import Path
 CHILD = r"""
 import json, time
 t0 = time.perf_counter()
-from accelsim.engine.rs import network_frame
-from accelsim.hardware import resolve_config
-from accelsim.workload.builtin import builtin_network
+import accelsim
 t1 = time.perf_counter()
-frame = network_frame(builtin_network("vgg16"), resolve_config("eyeriss"), batch=3)
+frame = accelsim.run("vgg16", "eyeriss", model="rs", batch=3)
 t2 = time.perf_counter()
 print(json.dumps({"import_s": t1 - t0, "first_network_s": t2 - t1,
                   "cycles": int(frame["cycles"].sum())}))
@@ -45,23 +43,23 @@ def child(cache_dir: str) -> dict:
 
 
 def in_process(repeats: int = 7) -> dict:
-    from accelsim.engine.rs import network_frame
+    from accelsim.api import run
     from accelsim.engine.rs.plan import make_plan
-    from accelsim.engine.rs.simulate import run_plan
-    from accelsim.hardware import resolve_config
+    from accelsim.engine.rs.run import run_plan
+    from accelsim.hardware import resolve_accelerator
     from accelsim.workload.builtin import builtin_network
     from dataflows.row_stationary import parse_mapping
 
-    config = resolve_config("eyeriss")
+    config = resolve_accelerator("eyeriss")
     net = builtin_network("vgg16")
-    frame = network_frame(net, config, batch=3)  # compile / load
+    frame = run(net, config, "rs", batch=3)  # compile / load
     full = []
     for _ in range(repeats):
         t0 = time.perf_counter()
-        network_frame(net, config, batch=3)
+        run(net, config, "rs", batch=3)
         full.append(time.perf_counter() - t0)
     plans = [
-        make_plan(layer, config.hardware, parse_mapping(m), 3, net.reads_image(layer))
+        make_plan(layer, config.hardware, parse_mapping(m), 3, net.reads_image(layer), config.rlc)
         for layer, m in zip(net.compute_layers, frame["mapping"], strict=True)
     ]
     engine = []
@@ -71,7 +69,7 @@ def in_process(repeats: int = 7) -> dict:
             run_plan(plan, "fast")
         engine.append(time.perf_counter() - t0)
     return {
-        "network_frame_s": statistics.median(full),
+        "run_s": statistics.median(full),
         "engine_only_s": statistics.median(engine),
         "simulated_cycles": int(frame["cycles"].sum()),
         "passes": int(frame["passes"].sum()),
@@ -92,8 +90,8 @@ def main() -> None:
         "",
         "| what | time |",
         "|---|---|",
-        f"| VGG-16, all 16 conv/FC layers, mapper + simulation (`network_frame`), after "
-        f"compilation, median of 7 | {inproc['network_frame_s']:.3f} s |",
+        f"| VGG-16, all 16 conv/FC layers, mapper + simulation (`accelsim.run`), after "
+        f"compilation, median of 7 | {inproc['run_s']:.3f} s |",
         f"| the same, simulation only (mappings fixed), median of 7 | "
         f"{inproc['engine_only_s'] * 1e3:.1f} ms |",
         f"| new process, empty numba cache: import + first VGG-16 (compiles) | "

@@ -16,11 +16,11 @@ from dataclasses import replace
 
 import pandas as pd
 
-from accelsim.hardware.config import AcceleratorConfig, resolve_config
+from accelsim.hardware import Accelerator, resolve_accelerator
+from accelsim.models.silicon import silicon_batch, silicon_frame
 from accelsim.workload.builtin import builtin_network
 from accelsim.workload.layer import ConvLayer
 from accelsim.workload.network import Network
-from validation.silicon import silicon_batch, silicon_frame
 
 SUMMARY_COLUMNS = (
     "layer",
@@ -59,14 +59,14 @@ def _err(model: pd.Series, measured: pd.Series) -> pd.Series:
 
 def compare_silicon(
     network: str,
-    config: AcceleratorConfig | None = None,
+    config: Accelerator | None = None,
     engine: str = "fast",
     analytical: bool = True,
 ) -> pd.DataFrame:
     """One row per measured CONV layer: simulated, measured and analytical figures and errors."""
-    from accelsim.engine.rs.simulate import result_row, simulate_layer
+    from accelsim.engine.rs.simulate import simulate_layer
 
-    config = config or resolve_config("eyeriss", 16)
+    config = config or resolve_accelerator("eyeriss", 16)
     chip = silicon_frame(network)
     batch = silicon_batch(network)
     net = silicon_network(network)
@@ -77,14 +77,13 @@ def compare_silicon(
         res = simulate_layer(
             layer, config, batch=batch, engine=engine, first_layer=net.reads_image(layer)
         )
-        sim = result_row(res)
         rows.append(
             {
                 "layer": meas["layer"],
                 "chip_layer": meas["chip_layer"],
                 "batch": batch,
-                "mapping": sim["mapping"],
-                "active_pes": sim["active_pes"],
+                "mapping": str(res.mapping),
+                "active_pes": res.active_pes,
                 "active_pes_chip": int(meas["active_pes"]),
                 "latency_ms": res.latency_s * 1e3,
                 "latency_ms_chip": float(meas["total_latency_ms"]),
@@ -117,12 +116,12 @@ def compare_silicon(
 
 
 def _add_analytical(
-    frame: pd.DataFrame, net: Network, config: AcceleratorConfig, batch: int
+    frame: pd.DataFrame, net: Network, config: Accelerator, batch: int
 ) -> pd.DataFrame:
     """CNNergy's latency (MACs / its assumed throughput), accesses and energy, for the batch."""
-    from accelsim.analytical.cnnergy import network_frame as analytical_frame
+    from accelsim.api import run
 
-    ana = analytical_frame(net, config).set_index("layer")
+    ana = run(net, config, "analytical").set_index("layer")
     word = config.hardware.word_bytes
     pick = ana.loc[frame["layer"]]
     frame["latency_ms_analytical"] = pick["latency_s"].to_numpy() * batch * 1e3
@@ -135,10 +134,26 @@ def _add_analytical(
     return frame
 
 
-def compare_all(config: AcceleratorConfig | None = None, engine: str = "fast") -> pd.DataFrame:
-    """AlexNet and VGG-16 together, with a `network` column."""
+MEASURED_NETWORKS = ("alexnet", "vgg16")
+
+
+def compare_all(
+    config: Accelerator | None = None,
+    engine: str = "fast",
+    networks: tuple[str, ...] = MEASURED_NETWORKS,
+) -> pd.DataFrame:
+    """The measured networks together, with a `network` column; the chip ran 16-bit data, so
+    the accelerator must be a 16-bit spatial array."""
+    from accelsim.errors import AccelsimError
+
+    config = config or resolve_accelerator("eyeriss", 16)
+    if config.kind != "spatial" or config.bits != 16:
+        raise AccelsimError(
+            f"validate silicon: the chip is a 16-bit spatial array; '{config.name}' is a "
+            f"{config.bits}-bit {config.kind} array"
+        )
     parts = []
-    for network in ("alexnet", "vgg16"):
+    for network in networks:
         part = compare_silicon(network, config, engine)
         part.insert(0, "network", network)
         parts.append(part)

@@ -6,7 +6,7 @@ unrounded quantities (x_if, y_comp, filters per set, pass counts are ratios), th
 `docs/cnnergy.md` restates the model step by step.
 
 Generalisations beyond the reference, which only takes square layers on Eyeriss: the array size,
-scratchpad sizes and GLB size come from the `Accelerator`; non-square layers use the filter height R
+scratchpad sizes and GLB size come from the `SpatialArray`; non-square layers use the filter height R
 for PE-set rows and vertical overlap and the filter width S for scratchpad capacity (a PE holds filter
 rows), the ofmap width F for x and the height E for y. For square layers on Eyeriss these are exactly
 the reference's formulas. The reference's 1x1 heuristic (72 channels per pass; 18 and 36 filters) is
@@ -16,21 +16,19 @@ kept as it is. Grouped layers are modelled as the reference models AlexNet: C = 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
-import pandas as pd
-
-from accelsim.energy.record import (
-    BREAKDOWN_COLUMNS,
-    AccessCounts,
-    EnergyBreakdown,
-    energy_from_counts,
-)
+from accelsim.coding.rlc_size import rlc_words_unrounded
+from accelsim.energy.record import AccessCounts, EnergyBreakdown, energy_from_counts
 from accelsim.errors import AccelsimError
 from accelsim.hardware.accelerator import Accelerator
-from accelsim.hardware.config import AcceleratorConfig
+from accelsim.hardware.spatial import SpatialArray
 from accelsim.workload.layer import ConvLayer
 from accelsim.workload.network import Network
+
+MACS_PER_S = 23.1e9
+"""The throughput CNNergy assumes for latency (MACs / s): Eyeriss's average on AlexNet's CONV layers
+(JSSC 2017). A model assumption, not hardware: `macs_per_s` of the model's functions replaces it."""
 
 RULE3_CHANNELS_PER_PASS = 72
 """The reference's fixed channels per pass for 1x1 layers (its energy-reducing heuristic)."""
@@ -105,7 +103,7 @@ def _kb(words: float, bits: int) -> float:
     return words * bits / (1024 * 8)
 
 
-def schedule_layer(layer: ConvLayer, hw: Accelerator, n_given: int | None = None) -> Schedule:
+def schedule_layer(layer: ConvLayer, hw: SpatialArray, n_given: int | None = None) -> Schedule:
     """The reference's schedule; `n_given` replaces the computed n (its second run) when set."""
     r, s = layer.filter_height, layer.filter_width
     c, m, u = layer.channels_per_group, layer.out_channels, layer.stride
@@ -259,16 +257,11 @@ def schedule_layer(layer: ConvLayer, hw: Accelerator, n_given: int | None = None
     )
 
 
-def _rlc(values: float, zero: float, hw: Accelerator) -> float:
-    """The reference's RLC-coded size in data words (unrounded)."""
-    return values * (1.0 - zero) / hw.rlc_values_per_word * (hw.rlc_word_bits / hw.bits)
-
-
 def _energy(
-    layer: ConvLayer, config: AcceleratorConfig, sch: Schedule, first_layer: bool
+    layer: ConvLayer, config: Accelerator, sch: Schedule, first_layer: bool, macs_per_s: float
 ) -> tuple[EnergyBreakdown, dict[str, float]]:
     """Energy and counts per image for a schedule (the reference's energy equations)."""
-    hw, table = config.hardware, config.energy
+    table = config.energy
     r, s = layer.filter_height, layer.filter_width
     c, m, u = layer.channels_per_group, layer.out_channels, layer.stride
     e, f = layer.out_height, layer.out_width
@@ -280,8 +273,8 @@ def _energy(
     if first_layer:
         ifmap_dram, ifmap_dram_ov = ifmap * n, ifmap_ov * n
     else:
-        ifmap_dram = _rlc(ifmap, layer.ifmap_zero, hw) * n
-        ifmap_dram_ov = _rlc(ifmap_ov, layer.ifmap_zero, hw) * n
+        ifmap_dram = rlc_words_unrounded(ifmap, layer.ifmap_zero, config.rlc) * n
+        ifmap_dram_ov = rlc_words_unrounded(ifmap_ov, layer.ifmap_zero, config.rlc) * n
     psums = sch.df_per_pass * sch.x_of * sch.y_of
     macs_pass = r * s * sch.x_of * sch.y_of * sch.df_per_pass * sch.ch_per_pass
     nz_pass = macs_pass * nz_if
@@ -294,7 +287,7 @@ def _energy(
     x_passes = f / sch.x_of
     outer = filter_passes * y_passes * x_passes
     steps = n * y_steps * z_passes * outer  # PE-array steps over all passes, n images
-    ofmap_dram = _rlc(e * f * m, layer.ofmap_zero, hw) * n
+    ofmap_dram = rlc_words_unrounded(e * f * m, layer.ofmap_zero, config.rlc) * n
     counts_n = {
         "glb_filter_accesses": filters * z_passes * outer,
         "glb_ifmap_accesses": ifmap * steps,
@@ -308,7 +301,7 @@ def _energy(
         "inter_pe_transfers": vertical * steps,
     }
     per_image = {key: value / n for key, value in counts_n.items()}
-    latency = layer.macs / table.analytical_macs_per_s
+    latency = layer.macs / macs_per_s
     counts = AccessCounts(
         nonzero_macs=per_image["nonzero_macs_energy"],
         rf_accesses=per_image["rf_energy_accesses"],
@@ -333,16 +326,22 @@ def _energy(
 
 def evaluate_layer(
     layer: ConvLayer,
-    config: AcceleratorConfig,
+    config: Accelerator,
     first_layer: bool = False,
     batch_n: int | None = None,
+    macs_per_s: float = MACS_PER_S,
 ) -> CnnergyLayer:
     """CNNergy for one conv/FC layer. `batch_n` (default: the layer's own) fixes n; None computes it."""
+    check_spatial(config)
+    if isinstance(macs_per_s, bool) or not (
+        isinstance(macs_per_s, int | float) and 0 < macs_per_s < math.inf
+    ):
+        raise AccelsimError(f"analytical model: macs_per_s must be positive, got {macs_per_s!r}")
     n_given = layer.batch_n if batch_n is None else batch_n
     computed = schedule_layer(layer, config.hardware)
-    first_energy, _ = _energy(layer, config, computed, first_layer)
+    first_energy, _ = _energy(layer, config, computed, first_layer, macs_per_s)
     sch = computed if n_given is None else schedule_layer(layer, config.hardware, n_given)
-    energy, extra = _energy(layer, config, sch, first_layer)
+    energy, extra = _energy(layer, config, sch, first_layer, macs_per_s)
     nonzero = layer.macs * (1.0 - layer.ifmap_zero)
     return CnnergyLayer(
         layer=layer.name,
@@ -368,61 +367,29 @@ def evaluate_layer(
     )
 
 
+def check_spatial(config: Accelerator) -> None:
+    """CNNergy models a spatial (Eyeriss-like) array only."""
+    if config.kind != "spatial":
+        raise AccelsimError(
+            f"the analytical model (CNNergy) models spatial arrays; '{config.name}' is a "
+            f"{config.kind} array"
+        )
+
+
 def evaluate_network(
-    network: Network, config: AcceleratorConfig, compute_n: bool = False
+    network: Network,
+    config: Accelerator,
+    compute_n: bool = False,
+    macs_per_s: float = MACS_PER_S,
 ) -> list[CnnergyLayer]:
     """CNNergy for every conv/FC layer. Layers' `batch_n` fix n unless `compute_n` is set."""
+    check_spatial(config)
     results = []
     for layer in network.compute_layers:
         override = None
         if compute_n:
             override = schedule_layer(layer, config.hardware).n_computed
-        results.append(evaluate_layer(layer, config, network.reads_image(layer), override))
-    return results
-
-
-def network_frame(
-    network: Network, config: AcceleratorConfig, compute_n: bool = False
-) -> pd.DataFrame:
-    """One row per conv/FC layer, per image: energy (J) and breakdown, counts (words), schedule."""
-    rows = []
-    for res in evaluate_network(network, config, compute_n):
-        sch = res.schedule
-        row = {
-            "layer": res.layer,
-            "group": res.group,
-            "macs": res.macs,
-            "nonzero_macs": res.nonzero_macs,
-            "energy_j": res.energy_j,
-            "latency_s": res.latency_s,
-            "rf_accesses": res.rf_accesses,
-            "glb_accesses": res.glb_accesses,
-            "dram_accesses": res.dram_accesses,
-            **{k: getattr(res.energy, k) for k in BREAKDOWN_COLUMNS},
-            "inter_pe_transfers": res.inter_pe_transfers,
-            "glb_filter_accesses": res.glb_filter_accesses,
-            "glb_ifmap_accesses": res.glb_ifmap_accesses,
-            "glb_psum_accesses": res.glb_psum_accesses,
-            "dram_filter_accesses": res.dram_filter_accesses,
-            "dram_ifmap_accesses": res.dram_ifmap_accesses,
-            "dram_ofmap_accesses": res.dram_ofmap_accesses,
-            "n": sch.n,
-            "n_computed": sch.n_computed,
-            "energy_j_computed_n": res.energy_j_computed_n,
-        }
-        sched = asdict(sch)
-        for key in ("n", "n_computed", "rules"):
-            sched.pop(key)
-        row.update(sched)
-        row.update(
-            {
-                "total_kb": sch.total_kb,
-                "z_passes": res.z_passes,
-                "filter_passes": res.filter_passes,
-                "y_passes": res.y_passes,
-                "x_passes": res.x_passes,
-                "rules": "+".join(sch.rules) or "none",
-            }
+        results.append(
+            evaluate_layer(layer, config, network.reads_image(layer), override, macs_per_s)
         )
-        rows.append(row)
-    return pd.DataFrame(rows)
+    return results

@@ -1,35 +1,41 @@
-"""`accelsim accelerator [PRESET|FILE]`: print a configuration as TOML or YAML (a template to edit)."""
+"""`accelsim accelerator [PRESET|FILE]`: print an accelerator as TOML or YAML (a file to edit).
+
+Any preset, accelerator file or SCALE-Sim `.cfg` (converted) prints in accelsim's format.
+"""
 
 from __future__ import annotations
 
 import argparse
 
-import tomli_w
-import yaml
-
-from accelsim.hardware.config import PRESETS, config_to_dict, resolve_config
+from accelsim.cli.common import accelerator_from_args, add_accelerator_arguments
 from accelsim.report.output import emit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
-        "accelerator", help="print an accelerator configuration (a preset or a file) as TOML/YAML"
+        "accelerator",
+        help="print an accelerator (a preset, a file or a SCALE-Sim .cfg) as TOML/YAML",
     )
     parser.add_argument(
-        "accelerator",
+        "spec",
         nargs="?",
-        default="eyeriss",
+        default=None,
         metavar="PRESET|FILE",
-        help=f"a preset ({', '.join(PRESETS)}) or a .toml/.yaml file",
+        help="a preset, a .toml/.yaml/.json file or a SCALE-Sim .cfg (default: eyeriss)",
     )
-    parser.add_argument("--bits", type=int, choices=(8, 16), default=None)
+    add_accelerator_arguments(parser)
     parser.add_argument("--format", choices=("toml", "yaml"), default="toml")
     parser.add_argument("--out", metavar="FILE", default=None, help="write to FILE atomically")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    data = config_to_dict(resolve_config(args.accelerator, args.bits))
-    text = tomli_w.dumps(data) if args.format == "toml" else yaml.safe_dump(data, sort_keys=False)
-    emit(text, args.out)
+    from accelsim.errors import AccelsimError
+    from accelsim.hardware.config import accelerator_text
+
+    if args.spec is not None:
+        if args.accelerator is not None:
+            raise AccelsimError("give the accelerator once: as PRESET|FILE or --accelerator")
+        args.accelerator = args.spec
+    emit(accelerator_text(accelerator_from_args(args), args.format), args.out)
     return 0

@@ -1,14 +1,30 @@
-"""Arguments and helpers shared by the subcommands."""
+"""Arguments shared by the subcommands, and turning them into library inputs.
+
+Choices come from the registries (presets, dataflows, models, output formats), never retyped.
+"""
 
 from __future__ import annotations
 
 import argparse
+import math
+from typing import Any
 
 from accelsim.errors import AccelsimError
-from accelsim.hardware.config import AcceleratorConfig, resolve_config
+from accelsim.hardware.accelerator import DATAFLOW_KIND, Accelerator
+from accelsim.hardware.presets import PRESETS
 from accelsim.report.output import FORMATS
-from accelsim.workload.loaders import load_network
-from accelsim.workload.network import Network
+
+MODEL_OPTION_FLAGS = {
+    "batch": "--batch",
+    "engine": "--engine",
+    "mapper": "--mapper",
+    "mappings": "--mapping",
+    "memory": "--memory",
+    "cycle_by_cycle": "--cycle-by-cycle",
+    "reports_dir": "--scalesim-reports",
+    "compute_n": "--compute-n",
+}
+"""Model options (`accelsim.models.registry.Model.options`) and the flag that sets each."""
 
 
 def add_network_argument(parser: argparse.ArgumentParser) -> None:
@@ -21,27 +37,109 @@ def add_network_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def add_accelerator_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
+    group = parser.add_argument_group("accelerator")
+    group.add_argument(
         "--accelerator",
-        default="eyeriss",
+        default=None,
         metavar="PRESET|FILE",
-        help="accelerator preset (eyeriss, eyeriss-8bit) or a .toml/.yaml file (default: eyeriss)",
+        help=f"a preset ({', '.join(PRESETS)}), an accelerator file (.toml/.yaml/.json) or a "
+        "SCALE-Sim .cfg (default: eyeriss; scalesim-32x32 with a systolic --dataflow)",
     )
-    parser.add_argument(
+    group.add_argument(
         "--bits",
         type=int,
         choices=(8, 16),
         default=None,
         help="data width; picks the preset's 8- or 16-bit variant",
     )
-    parser.add_argument(
+    group.add_argument(
+        "--dataflow",
+        choices=tuple(DATAFLOW_KIND),
+        default=None,
+        help="rs: a spatial array, row-stationary; os/ws/is: a systolic array, output-, "
+        "weight- or input-stationary (default: the accelerator's)",
+    )
+    group.add_argument(
+        "--array",
+        metavar="ROWSxCOLS",
+        default=None,
+        help="override the array size (PE rows x columns, or systolic rows x columns)",
+    )
+    group.add_argument(
+        "--sram-kb",
+        metavar="I,F,O",
+        default=None,
+        help="override a systolic array's ifmap, filter and ofmap SRAM sizes (kB)",
+    )
+    group.add_argument(
+        "--scalesim-config",
+        metavar="FILE.cfg",
+        default=None,
+        help="a SCALE-Sim config as the accelerator (the same as --accelerator FILE.cfg)",
+    )
+    group.add_argument(
         "--no-control", action="store_true", help="leave out clock and control energy"
+    )
+
+
+def add_model_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of the models; each applies to the models that take it (an error otherwise)."""
+    group = parser.add_argument_group("model options (each applies to the models named)")
+    group.add_argument(
+        "--batch",
+        type=positive_int,
+        default=None,
+        help="rs, systolic: images processed together (default: the layer's batch_n, else 1)",
+    )
+    group.add_argument(
+        "--engine",
+        default=None,
+        help="rs: fast (pass by pass, default) or trace (cycle by cycle); identical results",
+    )
+    group.add_argument(
+        "--mapper",
+        default=None,
+        help="rs: chip (reproduce the Eyeriss chip's mapping choices, default) or energy "
+        "(lowest simulated total energy, ties by fewest cycles)",
+    )
+    group.add_argument(
+        "--mapping",
+        action="append",
+        default=None,
+        metavar="[LAYER:]m=..,...,t=..",
+        help="rs: pin the mapping (all seven of m,n,e,p,q,r,t) of LAYER, or of every conv/FC "
+        "layer without LAYER; repeatable",
+    )
+    group.add_argument(
+        "--memory",
+        default=None,
+        help="systolic: scalesim (SCALE-Sim 3.0.0's CALC-mode memory model, counter for "
+        "counter, default) or default (sound double-buffered SRAMs)",
+    )
+    group.add_argument(
+        "--cycle-by-cycle",
+        action="store_true",
+        default=None,
+        help="systolic: replay every cycle (same numbers, slow, small layers only)",
+    )
+    group.add_argument(
+        "--scalesim-reports",
+        metavar="DIR",
+        default=None,
+        help="systolic: also write SCALE-Sim's COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv and "
+        "DETAILED_ACCESS_REPORT.csv into DIR (memory scalesim)",
+    )
+    group.add_argument(
+        "--compute-n",
+        action="store_true",
+        default=None,
+        help="analytical: compute the images per pass instead of using the network's batch_n",
     )
 
 
 def add_output_arguments(parser: argparse.ArgumentParser, plot_help: str) -> None:
     parser.add_argument(
-        "--format", choices=FORMATS, default="table", help="output format (default: table)"
+        "--format", choices=tuple(FORMATS), default="table", help="output format (default: table)"
     )
     parser.add_argument(
         "--out",
@@ -52,15 +150,84 @@ def add_output_arguments(parser: argparse.ArgumentParser, plot_help: str) -> Non
     parser.add_argument("--plot", metavar="FILE.png", default=None, help=plot_help)
 
 
-def network_from_args(args: argparse.Namespace) -> Network:
-    network = load_network(args.network)
-    if not network.compute_layers:
-        raise AccelsimError(f"network '{network.name}' has no conv or fc layer to evaluate")
-    return network
+def parse_array(text: str) -> tuple[int, int]:
+    """`"32x32"` -> (32, 32); one-line error otherwise."""
+    from accelsim.hardware.systolic import parse_array as parse
+
+    return parse(text)
 
 
-def config_from_args(args: argparse.Namespace) -> AcceleratorConfig:
-    return resolve_config(args.accelerator, args.bits, control=not args.no_control)
+def accelerator_from_args(args: argparse.Namespace, model: str | None = None) -> Accelerator:
+    """The accelerator the options describe: --accelerator (or --scalesim-config), --bits,
+    and the --dataflow/--array/--sram-kb overrides. Without --accelerator and --dataflow, the
+    default is the preset of the kind `model` evaluates (eyeriss, or scalesim-32x32 for a model of
+    systolic arrays only)."""
+    from accelsim.hardware.config import resolve_accelerator
+    from accelsim.hardware.systolic import parse_sram_kb
+    from accelsim.models.registry import models
+
+    spec = getattr(args, "accelerator", None)
+    cfg = getattr(args, "scalesim_config", None)
+    if cfg is not None:
+        if spec is not None:
+            raise AccelsimError("give --accelerator or --scalesim-config, not both")
+        if not cfg.lower().endswith(".cfg"):
+            raise AccelsimError(f"--scalesim-config: expected a SCALE-Sim .cfg file, got '{cfg}'")
+        spec = cfg
+    array = getattr(args, "array", None)
+    sram = getattr(args, "sram_kb", None)
+    dataflow = getattr(args, "dataflow", None)
+    spec_model = models().get(model or "")
+    if spec is None and dataflow is None and spec_model and "spatial" not in spec_model.kinds:
+        spec = "scalesim-32x32"
+    return resolve_accelerator(
+        spec,
+        getattr(args, "bits", None),
+        control=not getattr(args, "no_control", False),
+        dataflow=dataflow,
+        array=parse_array(array) if array is not None else None,
+        sram_kb=parse_sram_kb(sram) if sram is not None else None,
+    )
+
+
+def mapping_pins(specs: list[str] | None) -> dict[str, str] | None:
+    """`--mapping [LAYER:]spec` values as {layer or '*': spec} (the rs model checks them)."""
+    if not specs:
+        return None
+    pins: dict[str, str] = {}
+    for spec in specs:
+        head, sep, tail = spec.partition(":")
+        pins[head if sep else "*"] = tail if sep else spec
+    return pins
+
+
+def model_options_from_args(args: argparse.Namespace) -> dict[str, Any]:
+    """The model options the user gave (flags left at their default are not passed)."""
+    given = {
+        "batch": getattr(args, "batch", None),
+        "engine": getattr(args, "engine", None),
+        "mapper": getattr(args, "mapper", None),
+        "mappings": mapping_pins(getattr(args, "mapping", None)),
+        "memory": getattr(args, "memory", None),
+        "cycle_by_cycle": getattr(args, "cycle_by_cycle", None),
+        "reports_dir": getattr(args, "scalesim_reports", None),
+        "compute_n": getattr(args, "compute_n", None),
+    }
+    return {key: value for key, value in given.items() if value is not None}
+
+
+def check_model_options(model: str, kind: str, options: dict[str, Any]) -> None:
+    """An option the chosen model does not take is an error naming the flag."""
+    from accelsim.models.registry import models, resolve_model
+
+    spec, _ = resolve_model(model, kind)
+    for key in options:
+        if key not in spec.options:
+            owners = [n for n, m in models().items() if key in m.options]
+            raise AccelsimError(
+                f"{MODEL_OPTION_FLAGS.get(key, key)} applies to model "
+                f"{' and '.join(owners)}, not to model '{spec.name}' ({kind} array)"
+            )
 
 
 def positive_int(text: str) -> int:
@@ -78,18 +245,6 @@ def positive_float(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a positive number, got '{text}'") from None
-    if not value > 0 or value == float("inf"):
+    if not (value > 0 and math.isfinite(value)):
         raise argparse.ArgumentTypeError(f"expected a positive number, got {text}")
     return value
-
-
-__all__ = [
-    "AccelsimError",
-    "add_accelerator_arguments",
-    "add_network_argument",
-    "add_output_arguments",
-    "config_from_args",
-    "network_from_args",
-    "positive_float",
-    "positive_int",
-]

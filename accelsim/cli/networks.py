@@ -6,13 +6,13 @@ import argparse
 
 import pandas as pd
 
-from accelsim.report.output import emit, render
+from accelsim.report.output import FORMATS, emit, render
 from accelsim.workload.builtin import BUILTIN_NETWORKS, builtin_network
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("networks", help="list the built-in networks")
-    parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    parser.add_argument("--format", choices=tuple(FORMATS), default="table")
     parser.set_defaults(run=run)
 
 

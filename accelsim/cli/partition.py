@@ -9,22 +9,23 @@ powers, as a tidy table; `--plot` draws the best-cut map and the saving over bit
 from __future__ import annotations
 
 import argparse
-import json
 import math
-from typing import Any
 
 from accelsim.cli.common import (
+    accelerator_from_args,
     add_accelerator_arguments,
+    add_model_arguments,
     add_network_argument,
     add_output_arguments,
-    config_from_args,
-    network_from_args,
+    check_model_options,
+    model_options_from_args,
     positive_float,
 )
 from accelsim.errors import AccelsimError
+from accelsim.models.registry import model_names
 from accelsim.partition.model import PartitionModel, partition_model
-from accelsim.partition.sweep import bitrate_intervals, linear_range, log_range, sweep
-from accelsim.report.output import emit, frame_to_records, render
+from accelsim.partition.sweep import linear_range, log_range, sweep
+from accelsim.report.output import emit
 
 
 def non_negative_float(text: str) -> float:
@@ -69,9 +70,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--energy",
         default="analytical",
         metavar="SOURCE|FILE.csv",
-        help="per-layer client energy: analytical (CNNergy), simulated "
-        "(row-stationary simulator), silicon (Eyeriss chip data, CONV layers of "
-        "alexnet and vgg16; other layers analytical), or a CSV with "
+        help=f"per-layer client energy from a model ({', '.join(model_names())}; simulated: "
+        "the simulator of the accelerator's kind; silicon: Eyeriss chip data for the CONV "
+        "layers of alexnet and vgg16, other layers analytical), or a CSV with "
         "layer,energy_j[,latency_s] (default: analytical)",
     )
     image = parser.add_mutually_exclusive_group()
@@ -134,6 +135,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar=("LOW", "HIGH", "N"),
         help="sweep: N transmit powers from LOW to HIGH W, evenly spaced (default: 0.05 2.0 40)",
     )
+    add_model_arguments(parser)
     parser.set_defaults(run=run)
 
 
@@ -143,19 +145,14 @@ def _count(value: float, option: str) -> int:
     return int(value)
 
 
-def _plain(value: Any) -> Any:
-    """A JSON-ready scalar: numpy scalars unwrapped, non-finite floats as null."""
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
 def build_model(args: argparse.Namespace) -> PartitionModel:
-    network = network_from_args(args)
-    config = config_from_args(args)
-    args.word_bits = config.hardware.bits
+    from accelsim.api import as_network
+
+    network = as_network(args.network)
+    config = accelerator_from_args(args, args.energy)
+    options = model_options_from_args(args)
+    check_model_options(args.energy, config.kind, options)
+    args.word_bits = config.bits
     input_bits = args.input_bits
     if args.input_bytes is not None:
         input_bits = args.input_bytes * 8
@@ -167,96 +164,32 @@ def build_model(args: argparse.Namespace) -> PartitionModel:
         input_image=args.input_image,
         activations=args.activations,
         result_bits=args.result_bits,
+        **options,
     )
 
 
-def _header(model: PartitionModel, args: argparse.Namespace) -> dict[str, Any]:
-    return {
-        "network": model.network,
-        "energy_source": model.energy_source,
-        "bits": int(args.word_bits),
-        "input_bits": float(model.bits[0]),
-        "input_bits_source": model.bits_source[0],
-        "latency_bound_s": args.latency_bound,
-        "notes": list(model.notes),
-    }
-
-
-def run_point(model: PartitionModel, args: argparse.Namespace) -> str:
-    decision = model.decide(args.bitrate, args.ptx, args.latency_bound)
-    points = model.points(args.bitrate, args.ptx, args.latency_bound)
-    if not model.has_latency:
-        points = points.drop(columns=["latency_s", "meets_bound"])
-    elif args.latency_bound is None:
-        points = points.drop(columns=["meets_bound"])
-    if (points["bits"] % 1 == 0).all():
-        points["bits"] = points["bits"].astype("int64")
-    summary = {
-        **_header(model, args),
-        "bitrate_bps": args.bitrate,
-        "ptx_w": args.ptx,
-        "best_cut": decision.cut,
-        "client_energy_j": decision.client_energy_j,
-        "compute_j": decision.compute_j,
-        "transmit_j": decision.transmit_j,
-        "latency_s": decision.latency_s if model.has_latency else None,
-        "cloud_energy_j": decision.cloud_energy_j,
-        "local_energy_j": decision.local_energy_j,
-        "saving_vs_cloud": decision.saving_vs_cloud,
-        "saving_vs_local": decision.saving_vs_local,
-    }
-    if args.plot:
-        from accelsim.partition.plots import save_cut_energy_plot
-
-        save_cut_energy_plot(model, args.bitrate, args.ptx, args.plot, args.latency_bound)
-    intervals = bitrate_intervals(model, args.ptx) if args.ptx > 0 else None
-    if args.format == "json":
-        payload = {k: _plain(v) for k, v in summary.items()}
-        if intervals is not None:
-            payload["bitrate_intervals"] = frame_to_records(intervals)
-        payload["points"] = frame_to_records(points)
-        return json.dumps(payload, indent=2) + "\n"
-    if args.format == "csv":
-        return render(points, "csv")
-    lines = [
-        f"network {model.network}, {summary['bits']} bit, energy: {model.energy_source}, "
-        f"{args.bitrate / 1e6:g} Mbps, {args.ptx:g} W",
-        f"best cut: {decision.cut}  client energy {decision.client_energy_j * 1e3:.4g} mJ "
-        f"(compute {decision.compute_j * 1e3:.4g} + transmit {decision.transmit_j * 1e3:.4g})",
-        f"saving vs fully cloud: {decision.saving_vs_cloud * 100:.1f} %   "
-        f"vs fully in-situ: {decision.saving_vs_local * 100:.1f} %",
-    ]
-    if intervals is not None:
-        steps = [intervals["cut"].iloc[0]]
-        for row in intervals.iloc[1:].itertuples():
-            steps.append(f"{row.bitrate_from_bps / 1e6:.4g} Mbps < {row.cut}")
-        lines.append(
-            f"best cut by bit rate at {args.ptx:g} W (no latency bound): " + " < ".join(steps)
-        )
-    lines += [f"note: {note}" for note in model.notes]
-    return "\n".join(lines) + "\n\n" + render(points, "table")
-
-
-def run_sweep(model: PartitionModel, args: argparse.Namespace) -> str:
-    low, high, n = args.bitrate_range
-    rates = log_range(low, high, _count(n, "--bitrate-range"))
-    low, high, n = args.ptx_range
-    powers = linear_range(low, high, _count(n, "--ptx-range"))
-    frame = sweep(model, rates, powers, args.latency_bound)
-    if args.plot:
-        from accelsim.partition.plots import save_sweep_plot
-
-        save_sweep_plot(model, frame, args.ptx, args.plot, args.latency_bound)
-    if args.format == "json":
-        payload = {k: _plain(v) for k, v in _header(model, args).items()}
-        payload["sweep"] = frame_to_records(frame)
-        return json.dumps(payload, indent=2) + "\n"
-    return render(frame, args.format)
-
-
 def run(args: argparse.Namespace) -> int:
+    from accelsim.partition.report import point_report, sweep_report
+
     model = build_model(args)
-    text = run_sweep(model, args) if args.sweep else run_point(model, args)
+    bound = args.latency_bound
+    if args.sweep:
+        low, high, n = args.bitrate_range
+        rates = log_range(low, high, _count(n, "--bitrate-range"))
+        low, high, n = args.ptx_range
+        powers = linear_range(low, high, _count(n, "--ptx-range"))
+        frame = sweep(model, rates, powers, bound)
+        text = sweep_report(model, args.word_bits, frame, bound, args.format)
+        if args.plot:
+            from accelsim.partition.plots import save_sweep_plot
+
+            save_sweep_plot(model, frame, args.ptx, args.plot, bound)
+    else:
+        text = point_report(model, args.word_bits, args.bitrate, args.ptx, bound, args.format)
+        if args.plot:
+            from accelsim.partition.plots import save_cut_energy_plot
+
+            save_cut_energy_plot(model, args.bitrate, args.ptx, args.plot, bound)
     emit(text, args.out)
     return 0
 

@@ -1,40 +1,26 @@
-"""`accelsim simulate`: run a network through a simulator.
+"""`accelsim simulate NETWORK`: the cycle-level simulator of the accelerator's kind, layer by layer.
 
-`--dataflow rs` (default) uses the row-stationary Eyeriss simulator (`simulate_rs`); `os`, `ws`
-and `is` use the systolic-array simulator (`simulate_systolic`). Each of those modules adds its own
-options with `add_arguments(parser)` and runs with `run(args)`.
+A spatial array (e.g. `eyeriss`) runs the row-stationary simulator (model `rs`), a systolic one
+(e.g. `scalesim-32x32`, `tpu-v1`, a SCALE-Sim `.cfg`, or any accelerator with `--dataflow
+os|ws|is`) the systolic simulator (model `systolic`).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 
 from accelsim.cli.common import (
+    accelerator_from_args,
     add_accelerator_arguments,
+    add_model_arguments,
     add_network_argument,
     add_output_arguments,
-    positive_int,
+    check_model_options,
+    model_options_from_args,
 )
 from accelsim.errors import AccelsimError
-
-ENGINES = {
-    "rs": "accelsim.cli.simulate_rs",
-    "os": "accelsim.cli.simulate_systolic",
-    "ws": "accelsim.cli.simulate_systolic",
-    "is": "accelsim.cli.simulate_systolic",
-}
-
-
-def _modules() -> list:
-    found = []
-    for name in dict.fromkeys(ENGINES.values()):
-        try:
-            found.append(importlib.import_module(name))
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-    return found
+from accelsim.models.registry import SIMULATED
+from accelsim.report.output import emit, render
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -42,58 +28,72 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_network_argument(parser)
     add_accelerator_arguments(parser)
     add_output_arguments(parser, plot_help="save a per-layer chart of cycles and energy (PNG)")
-    parser.add_argument(
-        "--dataflow",
-        choices=tuple(ENGINES),
-        default="rs",
-        help="rs: Eyeriss row-stationary (default); os/ws/is: systolic array "
-        "output-, weight- or input-stationary",
-    )
-    parser.add_argument(
-        "--batch",
-        type=positive_int,
+    add_model_arguments(parser)
+    group = parser.add_argument_group("row-stationary trace")
+    group.add_argument(
+        "--trace-plot",
+        metavar="FILE.png",
         default=None,
-        help="images processed together (default: the model's own choice)",
+        help="rs: plot PE and bus activity over time of one layer (trace engine)",
     )
-    for module in _modules():
-        module.add_arguments(parser)
-    defaults = {dest: parser.get_default(dest) for options in ONLY_FOR.values() for dest in options}
-    parser.set_defaults(run=run, option_defaults=defaults)
-
-
-ONLY_FOR = {
-    "rs": ("engine", "mapper", "mapping", "trace_plot", "trace_layer"),
-    "os|ws|is": (
-        "array",
-        "sram_kb",
-        "memory",
-        "cycle_by_cycle",
-        "scalesim_config",
-        "scalesim_reports",
-    ),
-}
-"""Options that apply to one family of dataflows only; given with another, they are an error."""
-
-
-def check_options(args: argparse.Namespace) -> None:
-    """Reject an option of the other dataflow family rather than ignore it."""
-    family = "rs" if args.dataflow == "rs" else "os|ws|is"
-    for owner, options in ONLY_FOR.items():
-        if owner == family:
-            continue
-        for dest in options:
-            if getattr(args, dest, None) != args.option_defaults.get(dest):
-                flag = "--" + dest.replace("_", "-")
-                raise AccelsimError(
-                    f"{flag} applies to --dataflow {owner}, not to --dataflow {args.dataflow}"
-                )
+    group.add_argument(
+        "--trace-layer",
+        metavar="NAME",
+        default=None,
+        help="layer for --trace-plot (default: the first conv/FC layer)",
+    )
+    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    check_options(args)
-    name = ENGINES[args.dataflow]
-    try:
-        module = importlib.import_module(name)
-    except ModuleNotFoundError:
-        raise AccelsimError(f"dataflow '{args.dataflow}' is not available in this build") from None
-    return module.run(args)
+    from accelsim.api import as_network, evaluate
+    from accelsim.models.registry import model_plot, resolve_model
+    from accelsim.models.result import results_frame
+    from accelsim.report.tables import layer_table, run_header
+
+    network = as_network(args.network)
+    accelerator = accelerator_from_args(args)
+    model, _ = resolve_model(SIMULATED, accelerator.kind)
+    if (args.trace_plot or args.trace_layer) and model.name != "rs":
+        raise AccelsimError(
+            f"--trace-plot applies to model rs, not to model '{model.name}' "
+            f"({accelerator.kind} array)"
+        )
+    options = model_options_from_args(args)
+    check_model_options(model.name, accelerator.kind, options)
+    frame = results_frame(evaluate(network, accelerator, model.name, **options))
+    hw = accelerator.hardware
+    what = (
+        f"{network.name} on {accelerator.name} ({'x'.join(map(str, hw.shape))} "
+        f"{accelerator.kind} array, {hw.dataflow}, model {model.name})"
+    )
+    if args.format == "table":
+        text = layer_table(
+            frame,
+            model.table_columns,
+            f"{what}: cycles and buffer/DRAM words per batch; latency_s and energy_j per "
+            f"image; total latency {frame['latency_s'].sum() * 1e3:.4g} ms, energy "
+            f"{frame['energy_j'].sum() * 1e3:.4g} mJ per image",
+        )
+    else:
+        header = run_header(network.name, accelerator, model.name, options=_plain(options))
+        text = render(frame, args.format, extra=header if args.format == "json" else None)
+    emit(text, args.out)
+    if args.plot:
+        model_plot(model)(frame, what, args.plot)
+    if args.trace_plot:
+        from accelsim.engine.rs.trace_plot import save_trace_plot
+
+        name = args.trace_layer or str(frame["layer"].iloc[0])
+        row = frame[frame["layer"] == name]
+        if row.empty:
+            raise AccelsimError(f"--trace-layer: '{name}' is not a conv/FC layer")
+        batch = int(row["batch"].iloc[0])
+        save_trace_plot(network, accelerator, row["mapping"].iloc[0], batch, name, args.trace_plot)
+    return 0
+
+
+def _plain(options: dict) -> dict:
+    return {
+        k: (v if isinstance(v, str | int | float | bool) else str(v)) for k, v in options.items()
+    }

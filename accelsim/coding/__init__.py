@@ -1,5 +1,11 @@
-"""Run-length coding (RLC) of feature maps, as Eyeriss stores them in DRAM."""
+"""RLC coding of feature maps: the size formula and a bit-exact codec."""
 
-from accelsim.coding.rlc_size import RlcFormat, expected_nonzeros, rlc_format, rlc_words
+from accelsim.coding.rlc_size import (
+    RlcFormat,
+    as_format,
+    chip_rlc_format,
+    expected_nonzeros,
+    rlc_words,
+)
 
-__all__ = ["RlcFormat", "expected_nonzeros", "rlc_format", "rlc_words"]
+__all__ = ["RlcFormat", "as_format", "chip_rlc_format", "expected_nonzeros", "rlc_words"]

@@ -1,6 +1,6 @@
 """Bit-exact run-length coder (RLC) for activation tensors in the Eyeriss DRAM format.
 
-Format (`accelsim.coding.rlc_size.rlc_format`): a stream of 64-bit words, each holding
+Format (`accelsim.coding.rlc_size.RlcFormat`; the chip's is `chip_rlc_format`): a stream of 64-bit words, each holding
 `pairs_per_word` (run, value) pairs and a last-word bit.
 
 - 16 bit: 3 pairs of a 5-bit run (0-31 zeros) and a 16-bit value; bits 0-62 hold the pairs, bit 63
@@ -41,7 +41,7 @@ from pathlib import Path
 import numpy as np
 from numba import njit
 
-from accelsim.coding.rlc_size import RlcFormat, rlc_format
+from accelsim.coding.rlc_size import RlcFormat, as_format
 from accelsim.errors import AccelsimError
 
 WORD_BITS = 64
@@ -56,6 +56,8 @@ class RlcStream:
     shape: tuple[int, ...]
     bits: int
     dtype: str
+    format: RlcFormat | None = None
+    """The format coded in (None: the chip's format at `bits`)."""
 
     @property
     def coded_bits(self) -> int:
@@ -216,17 +218,27 @@ def _raw_patterns(array: np.ndarray, fmt: RlcFormat, name: str) -> tuple[np.ndar
     return (flat & ((1 << bits) - 1)).astype(np.uint64), str(a.dtype)
 
 
-def encode(array: np.ndarray, bits: int = 16, name: str = "activations") -> RlcStream:
+def _codec_format(fmt: RlcFormat | int) -> RlcFormat:
+    """The format to code in; the codec writes 64-bit words (last-word bit 63)."""
+    fmt = as_format(fmt)
+    if fmt.word_bits != WORD_BITS:
+        raise AccelsimError(
+            f"RLC codec: words of {WORD_BITS} bits only, the format has {fmt.word_bits}"
+        )
+    return fmt
+
+
+def encode(array: np.ndarray, bits: RlcFormat | int = 16, name: str = "activations") -> RlcStream:
     """Code an integer (or float16 at 16 bit) array bit-exactly in the chip's RLC format."""
-    fmt = rlc_format(bits)
+    fmt = _codec_format(bits)
     raw, dtype = _raw_patterns(array, fmt, name)
     words = _encode(raw, fmt.run_bits, fmt.value_bits, fmt.pairs_per_word)
-    return RlcStream(words, tuple(np.shape(array)), bits, dtype)
+    return RlcStream(words, tuple(np.shape(array)), fmt.value_bits, dtype, fmt)
 
 
-def decode_words(words: np.ndarray, count: int, bits: int = 16) -> np.ndarray:
+def decode_words(words: np.ndarray, count: int, bits: RlcFormat | int = 16) -> np.ndarray:
     """Raw `bits`-wide patterns (uint64) of `count` values from coded words; errors if malformed."""
-    fmt = rlc_format(bits)
+    fmt = _codec_format(bits)
     w = np.ascontiguousarray(words, dtype=np.uint64).reshape(-1)
     if w.size == 0:
         raise AccelsimError("RLC stream: no words (even an all-zero tensor codes one word)")
@@ -247,7 +259,7 @@ def decode_words(words: np.ndarray, count: int, bits: int = 16) -> np.ndarray:
 
 def decode(stream: RlcStream) -> np.ndarray:
     """The original array (values, shape and dtype) from a coded stream."""
-    raw = decode_words(stream.words, stream.count, stream.bits)
+    raw = decode_words(stream.words, stream.count, stream.format or stream.bits)
     bits = stream.bits
     if stream.dtype == "float16":
         return raw.astype(np.uint16).view(np.float16).reshape(stream.shape)
@@ -258,16 +270,16 @@ def decode(stream: RlcStream) -> np.ndarray:
     return values.astype(dtype).reshape(stream.shape)
 
 
-def coded_pairs(array: np.ndarray, bits: int = 16) -> int:
+def coded_pairs(array: np.ndarray, bits: RlcFormat | int = 16) -> int:
     """(run, value) pairs the coder emits for `array`; only its zero pattern matters."""
-    fmt = rlc_format(bits)
+    fmt = _codec_format(bits)
     a = _check_array(array, "activations")
     return int(_count_pairs(np.ascontiguousarray(a == 0).reshape(-1), fmt.max_run))
 
 
-def coded_bits(array: np.ndarray, bits: int = 16) -> int:
-    """Exact size in bits of `array` coded in the chip's format (any numeric dtype: zeros count)."""
-    fmt = rlc_format(bits)
+def coded_bits(array: np.ndarray, bits: RlcFormat | int = 16) -> int:
+    """Exact size in bits of `array` coded in a format (a bit width: the chip's format at it)."""
+    fmt = _codec_format(bits)
     pairs = coded_pairs(array, bits)
     words = max(1, -(-pairs // fmt.pairs_per_word))
     return words * fmt.word_bits

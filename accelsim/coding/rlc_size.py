@@ -6,6 +6,9 @@ three pairs and a last-word bit per 64-bit word. At 8 bit the same 64-bit word h
 counts one pair per non-zero value; it is exact when no run of zeros is longer than the run field
 allows (spread-out zeros). Longer runs need extra pairs: code the real tensor with `accelsim.coding.rlc`
 to get those sizes exactly.
+
+`RlcFormat` is the one description of the format: an accelerator carries one (`Accelerator.rlc`),
+and every model and the partitioner read it from there; `chip_rlc_format` gives the chip's.
 """
 
 from __future__ import annotations
@@ -18,19 +21,39 @@ from accelsim.errors import AccelsimError
 
 @dataclass(frozen=True)
 class RlcFormat:
-    """One coded word: `pairs_per_word` (run, value) pairs of `run_bits` + `value_bits`."""
+    """One coded word: `pairs_per_word` (run, value) pairs of `run_bits` + `value_bits`, plus a
+    last-word bit, in `word_bits`."""
 
     value_bits: int
     run_bits: int
     pairs_per_word: int
     word_bits: int = 64
 
+    def __post_init__(self) -> None:
+        for name in ("value_bits", "run_bits", "pairs_per_word", "word_bits"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 4096:
+                raise AccelsimError(
+                    f"RLC format: {name} must be an integer in [1, 4096], got {value!r}"
+                )
+        used = self.pairs_per_word * (self.run_bits + self.value_bits) + 1
+        if used > self.word_bits:
+            raise AccelsimError(
+                f"RLC format: {self.pairs_per_word} pairs of {self.run_bits} + {self.value_bits} "
+                f"bits and a last-word bit need {used} bits, more than word_bits {self.word_bits}"
+            )
+        if self.word_bits % self.value_bits:
+            raise AccelsimError(
+                f"RLC format: word_bits {self.word_bits} is not a multiple of the "
+                f"{self.value_bits}-bit data word"
+            )
+
     @property
     def max_run(self) -> int:
         return (1 << self.run_bits) - 1
 
 
-def rlc_format(bits: int) -> RlcFormat:
+def chip_rlc_format(bits: int) -> RlcFormat:
     """The chip's format at 16 bit (3 pairs of 5 + 16 bits) and its 8-bit variant (5 of 4 + 8)."""
     if bits == 16:
         return RlcFormat(value_bits=16, run_bits=5, pairs_per_word=3)
@@ -48,11 +71,23 @@ def expected_nonzeros(values: int, zero_fraction: float) -> int:
     return round(values * (1.0 - zero_fraction))
 
 
-def rlc_words(values: int, zero_fraction: float, bits: int) -> int:
-    """Coded size in data words of `bits` (64-bit RLC words x 64 / bits), formula for spread zeros.
+def as_format(fmt: RlcFormat | int) -> RlcFormat:
+    """A format, or the chip's format at a bit width."""
+    return fmt if isinstance(fmt, RlcFormat) else chip_rlc_format(fmt)
 
-    A tensor with no non-zero value still takes one coded word (its last-word bit).
+
+def rlc_words(values: int, zero_fraction: float, fmt: RlcFormat | int) -> int:
+    """Coded size in data words (RLC words x word_bits / value_bits), formula for spread zeros.
+
+    `fmt` is a format or a bit width (the chip's format at that width). A tensor with no
+    non-zero value still takes one coded word (its last-word bit).
     """
-    fmt = rlc_format(bits)
+    fmt = as_format(fmt)
     pairs = max(expected_nonzeros(values, zero_fraction), 1 if values else 0)
-    return math.ceil(pairs / fmt.pairs_per_word) * (fmt.word_bits // bits)
+    return math.ceil(pairs / fmt.pairs_per_word) * (fmt.word_bits // fmt.value_bits)
+
+
+def rlc_words_unrounded(values: float, zero_fraction: float, fmt: RlcFormat) -> float:
+    """CNNergy's coded size in data words: non-zeros / pairs per word x words per RLC word,
+    left unrounded as the reference does."""
+    return values * (1.0 - zero_fraction) / fmt.pairs_per_word * (fmt.word_bits / fmt.value_bits)

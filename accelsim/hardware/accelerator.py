@@ -1,108 +1,61 @@
-"""The accelerator's structure: PE array, per-PE scratchpads, global buffer, buses and clocks."""
+"""An accelerator: one array (spatial or systolic), its energy table and its feature-map coding.
+
+This is the one hardware description every model takes. `hardware` is a `SpatialArray` (an
+Eyeriss-like PE array running the row-stationary dataflow) or a `SystolicArray` (a TPU-like array
+with a fixed OS/WS/IS dataflow); `kind` says which. `rlc` is how feature maps are run-length coded
+in DRAM (spatial arrays) and for transmission (the partitioner); its value width is the array's.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from accelsim.coding.rlc_size import RlcFormat
 from accelsim.errors import AccelsimError
+from accelsim.hardware.energy import EnergyTable
+from accelsim.hardware.spatial import SpatialArray
+from accelsim.hardware.systolic import SystolicArray
+
+ARRAY_KINDS: dict[str, type] = {"spatial": SpatialArray, "systolic": SystolicArray}
+"""Array kinds an accelerator file may name, and the class that describes each."""
+
+DATAFLOW_KIND = {df: kind for kind, cls in ARRAY_KINDS.items() for df in cls.dataflows}
+"""Every dataflow accelsim simulates and the kind of array that runs it."""
 
 
 @dataclass(frozen=True)
 class Accelerator:
-    """A spatial PE array with per-PE scratchpads and a global buffer (GLB).
+    """An array, the energy per access of its levels, and its RLC format."""
 
-    Scratchpad sizes are in words of `bits`; buffer sizes in kB of 1024 bytes. Defaults are
-    Eyeriss (Chen et al., JSSC 2017): 12 x 14 PEs, 12/224/24-word ifmap/filter/psum spads, a 108 kB
-    GLB of which 100 kB hold ifmaps and psums, 200 MHz core clock, a 64-bit DRAM link at 60 MHz.
-    """
-
-    name: str = "eyeriss"
-    pe_rows: int = 12
-    pe_cols: int = 14
-    bits: int = 16
-    spad_ifmap_words: int = 12
-    spad_filter_words: int = 224
-    spad_psum_words: int = 24
-    glb_kb: float = 108.0
-    glb_ifmap_psum_kb: float = 100.0
-    glb_filter_kb: float = 8.0
-    clock_hz: float = 200e6
-    dram_bus_bits: int = 64
-    dram_clock_hz: float = 60e6
-    noc_filter_bits: int = 64
-    noc_ifmap_bits: int = 16
-    noc_psum_bits: int = 64
-    local_link_bits: int = 64
-    rlc_values_per_word: int = 3
-    rlc_word_bits: int = 64
+    name: str
+    hardware: SpatialArray | SystolicArray
+    energy: EnergyTable
+    rlc: RlcFormat
 
     def __post_init__(self) -> None:
-        ints = (
-            "pe_rows",
-            "pe_cols",
-            "bits",
-            "spad_ifmap_words",
-            "spad_filter_words",
-            "spad_psum_words",
-            "dram_bus_bits",
-            "noc_filter_bits",
-            "noc_ifmap_bits",
-            "noc_psum_bits",
-            "local_link_bits",
-            "rlc_values_per_word",
-            "rlc_word_bits",
-        )
-        for field in ints:
-            value = getattr(self, field)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise AccelsimError(
-                    f"accelerator '{self.name}': {field} must be a positive integer, got {value!r}"
-                )
-        for field in ("glb_kb", "glb_ifmap_psum_kb", "glb_filter_kb", "clock_hz", "dram_clock_hz"):
-            value = getattr(self, field)
-            if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-                raise AccelsimError(
-                    f"accelerator '{self.name}': {field} must be a positive number, got {value!r}"
-                )
-            object.__setattr__(self, field, float(value))
-        if self.bits not in (8, 16):
-            raise AccelsimError(f"accelerator '{self.name}': bits must be 8 or 16, got {self.bits}")
-        if self.glb_ifmap_psum_kb + self.glb_filter_kb > self.glb_kb + 1e-9:
+        if not isinstance(self.name, str) or not self.name:
+            raise AccelsimError(f"accelerator: name must be a non-empty string, got {self.name!r}")
+        if not isinstance(self.hardware, SpatialArray | SystolicArray):
+            raise AccelsimError(f"accelerator '{self.name}': hardware must be an array")
+        if self.rlc.value_bits != self.hardware.bits:
             raise AccelsimError(
-                f"accelerator '{self.name}': glb_ifmap_psum_kb + glb_filter_kb "
-                f"({self.glb_ifmap_psum_kb} + {self.glb_filter_kb}) exceeds glb_kb {self.glb_kb}"
+                f"accelerator '{self.name}': the RLC format codes {self.rlc.value_bits}-bit "
+                f"values, the array is {self.hardware.bits}-bit"
             )
-        for field in (
-            "noc_filter_bits",
-            "noc_ifmap_bits",
-            "noc_psum_bits",
-            "dram_bus_bits",
-            "local_link_bits",
-            "rlc_word_bits",
-        ):
-            if getattr(self, field) % self.bits:
-                raise AccelsimError(
-                    f"accelerator '{self.name}': {field} {getattr(self, field)} "
-                    f"is not a multiple of the word width {self.bits}"
-                )
 
     @property
-    def num_pes(self) -> int:
-        return self.pe_rows * self.pe_cols
+    def kind(self) -> str:
+        """`spatial` or `systolic`."""
+        return self.hardware.kind
 
     @property
-    def word_bytes(self) -> int:
-        return self.bits // 8
+    def dataflow(self) -> str:
+        return self.hardware.dataflow
 
     @property
-    def glb_ifmap_psum_words(self) -> int:
-        """Words of ifmap + psum storage in the GLB."""
-        return int(self.glb_ifmap_psum_kb * 1024 * 8) // self.bits
+    def bits(self) -> int:
+        return self.hardware.bits
 
-    @property
-    def glb_filter_words(self) -> int:
-        return int(self.glb_filter_kb * 1024 * 8) // self.bits
-
-    @property
-    def peak_macs_per_s(self) -> float:
-        return self.num_pes * self.clock_hz
+    def without_control(self) -> Accelerator:
+        """The same accelerator, with clock and control energy left out of reported energies."""
+        return replace(self, energy=self.energy.without_control())

@@ -17,7 +17,6 @@ class EnergyTable:
 
     `clock_power_w` and `control_fraction` give the clock energy (power x latency) and the other
     control energy (a fraction Cc of the on-chip total: E_other = Cc / (1 - Cc) * (on-chip + clock)).
-    `analytical_macs_per_s` is the throughput the analytical model assumes for latency.
     `include_control=False` leaves clock and control energy out of the reported energies (the
     reference's "no control" runs) while the hardware keeps its clock: mappers still weigh time.
     """
@@ -30,7 +29,6 @@ class EnergyTable:
     dram_pj: float = 200 * (0.05 + 0.9) * TECH_SCALE_45_TO_65
     clock_power_w: float = 0.1063
     control_fraction: float = 0.15
-    analytical_macs_per_s: float = 23.1e9
     include_control: bool = True
 
     def __post_init__(self) -> None:
@@ -54,14 +52,6 @@ class EnergyTable:
             raise AccelsimError(
                 f"energy table '{self.name}': control_fraction must be in [0, 1), "
                 f"got {self.control_fraction!r}"
-            )
-        if (
-            not isinstance(self.analytical_macs_per_s, int | float)
-            or not self.analytical_macs_per_s > 0
-        ):
-            raise AccelsimError(
-                f"energy table '{self.name}': analytical_macs_per_s must be "
-                f"positive, got {self.analytical_macs_per_s!r}"
             )
 
     def without_control(self) -> EnergyTable:

@@ -1,14 +1,16 @@
 """A TPU-like systolic array: rows x columns of MAC units fed by three SRAM buffers.
 
-Sizes follow SCALE-Sim: SRAM sizes in kB of 1024 bytes, one word per byte (`word_bytes=1`), so a
-buffer of `k` kB holds `1024 * k` words. The dataflow says what stays in the array: `os` (outputs),
-`ws` (weights) or `is` (inputs). `clock_hz` turns cycles into seconds.
+SRAM sizes are in kB of 1024 bytes; a buffer of `k` kB holds `1024 * k / word_bytes` words of
+`bits`. At 8 bit that is SCALE-Sim's convention (one word per byte), which its memory model needs.
+The dataflow says what stays in the array: `os` (outputs), `ws` (weights) or `is` (inputs).
+`clock_hz` turns cycles into seconds (SCALE-Sim itself counts cycles only).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import ClassVar
 
 from accelsim.errors import AccelsimError
 
@@ -24,14 +26,18 @@ def _positive_int(field: str, value: object) -> None:
 class SystolicArray:
     """An array of `rows` x `cols` MACs with ifmap, filter and ofmap SRAMs of the given kB."""
 
+    kind: ClassVar[str] = "systolic"
+    dataflows: ClassVar[tuple[str, ...]] = DATAFLOWS
+
     rows: int = 32
     cols: int = 32
     dataflow: str = "os"
     ifmap_sram_kb: int = 64
     filter_sram_kb: int = 64
     ofmap_sram_kb: int = 64
-    word_bytes: int = 1
+    bits: int = 8
     clock_hz: float = 200e6
+    name: str = "systolic"
 
     def __post_init__(self) -> None:
         for field in (
@@ -40,9 +46,10 @@ class SystolicArray:
             "ifmap_sram_kb",
             "filter_sram_kb",
             "ofmap_sram_kb",
-            "word_bytes",
         ):
             _positive_int(field, getattr(self, field))
+        if self.bits not in (8, 16):
+            raise AccelsimError(f"systolic array: bits must be 8 or 16, got {self.bits!r}")
         if self.dataflow not in DATAFLOWS:
             raise AccelsimError(
                 f"systolic array: dataflow must be one of "
@@ -58,6 +65,19 @@ class SystolicArray:
                 f"systolic array: clock_hz must be a positive number, got {clock!r}"
             )
         object.__setattr__(self, "clock_hz", float(clock))
+
+    @property
+    def word_bytes(self) -> int:
+        return self.bits // 8
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """Rows x columns of the array."""
+        return (self.rows, self.cols)
+
+    @property
+    def num_pes(self) -> int:
+        return self.rows * self.cols
 
     @property
     def num_macs(self) -> int:

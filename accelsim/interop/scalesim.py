@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import configparser
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from accelsim.engine.systolic.counters import GemmCounters
 from accelsim.errors import AccelsimError
+from accelsim.hardware.accelerator import Accelerator
 from accelsim.hardware.systolic import DATAFLOWS, SystolicArray
 from accelsim.report.output import write_text_atomic
 
@@ -86,14 +87,25 @@ def read_scalesim_config(path: str | os.PathLike[str], clock_hz: float = 200e6) 
     if mode != "CALC":
         raise AccelsimError(f"{origin}: InterfaceBandwidth {mode} is not modelled; accelsim "
                             "reproduces SCALE-Sim's default CALC mode")  # fmt: skip
+    run_name = get("general", "run_name", Path(path).stem).strip().strip('"') or Path(path).stem
     array = SystolicArray(
-        rows=integer("ArrayHeight"), cols=integer("ArrayWidth"), dataflow=dataflow,
+        name=run_name, rows=integer("ArrayHeight"), cols=integer("ArrayWidth"), dataflow=dataflow,
         ifmap_sram_kb=integer("IfmapSramSzkB"), filter_sram_kb=integer("FilterSramSzkB"),
         ofmap_sram_kb=integer("OfmapSramSzkB"), clock_hz=clock_hz)  # fmt: skip
     topology = None
     if parser.has_option("network_presets", "TopologyCsvLoc"):
         topology = parser.get("network_presets", "TopologyCsvLoc").strip().strip('"')
-    return ScaleSimConfig(get("general", "run_name", Path(path).stem), array, mode, topology)
+    return ScaleSimConfig(run_name, array, mode, topology)
+
+
+def accelerator_from_scalesim_config(path: str | os.PathLike[str]) -> Accelerator:
+    """A SCALE-Sim `.cfg` as an accelerator: its array, dataflow and SRAMs, 8-bit words (SCALE-Sim's
+    one word per byte), and the rest (clock, energy table, RLC) from the `scalesim-32x32` preset."""
+    from accelsim.hardware.presets import scalesim_32x32
+
+    base = scalesim_32x32(8)
+    array = read_scalesim_config(path, base.hardware.clock_hz).array
+    return replace(base, name=array.name, hardware=array)
 
 
 def _cycle(value: int | None) -> str:

@@ -16,7 +16,7 @@ from accelsim.partition.bits import (
     tensor_zero_fraction,
 )
 from accelsim.partition.cuts import CutPoint, cut_points
-from accelsim.partition.energy import ENERGY_SOURCES, layer_energies
+from accelsim.partition.energy import layer_energies
 from accelsim.partition.model import Decision, PartitionModel, best_cut_index, partition_model
 from accelsim.partition.sweep import (
     best_cut_intervals,
@@ -28,7 +28,6 @@ from accelsim.partition.sweep import (
 
 __all__ = [
     "DEFAULT_INPUT_BITS",
-    "ENERGY_SOURCES",
     "PAPER_POINTS",
     "CutPoint",
     "Decision",

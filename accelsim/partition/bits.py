@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from accelsim.coding.rlc_size import rlc_words
+from accelsim.coding.rlc_size import RlcFormat, as_format, rlc_words
 from accelsim.errors import AccelsimError
 from accelsim.workload.layer import ConvLayer
 from accelsim.workload.network import INPUT, Network
@@ -91,6 +91,8 @@ def tensor_zero_fraction(network: Network, name: str) -> float:
     return float(network.layer(name).ofmap_zero)
 
 
-def formula_bits(values: int, zero_fraction: float, bits: int) -> int:
-    """RLC-coded size in bits of `values` values at a zero fraction (one pair per non-zero)."""
-    return rlc_words(values, zero_fraction, bits) * bits
+def formula_bits(values: int, zero_fraction: float, fmt: RlcFormat | int) -> int:
+    """RLC-coded size in bits of `values` values at a zero fraction (one pair per non-zero), in
+    the accelerator's format (a bit width: the chip's format at it)."""
+    fmt = as_format(fmt)
+    return rlc_words(values, zero_fraction, fmt) * fmt.value_bits

@@ -17,6 +17,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from numbers import Real
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -24,7 +25,7 @@ from numba import njit
 
 from accelsim.coding.rlc import coded_bits, load_activations
 from accelsim.errors import AccelsimError
-from accelsim.hardware.config import AcceleratorConfig
+from accelsim.hardware.accelerator import Accelerator
 from accelsim.partition.bits import (
     DEFAULT_INPUT_BITS,
     formula_bits,
@@ -195,14 +196,14 @@ class PartitionModel:
 def _cut_bits(
     network: Network,
     cuts: tuple[CutPoint, ...],
-    config: AcceleratorConfig,
+    config: Accelerator,
     input_bits: float,
     input_source: str,
     result_bits: float,
     activations: Mapping[str, np.ndarray] | None,
 ) -> tuple[list[float], list[str]]:
     """Bits sent at each cut, and where the figure comes from (image, rlc, formula, result)."""
-    width = config.hardware.bits
+    rlc = config.rlc
     acts = dict(activations or {})
     known = {layer.name for layer in network.layers}
     for key in acts:
@@ -229,27 +230,29 @@ def _cut_bits(
                     f"activations: '{cut.name}' has {np.size(array)} values, the "
                     f"tensor has {cut.values}"
                 )
-            bits.append(float(coded_bits(array, width)))
+            bits.append(float(coded_bits(array, rlc)))
             sources.append("rlc")
         else:
             zero = tensor_zero_fraction(network, cut.name)
-            bits.append(float(formula_bits(cut.values, zero, width)))
+            bits.append(float(formula_bits(cut.values, zero, rlc)))
             sources.append("formula")
     return bits, sources
 
 
 def partition_model(
     network: Network,
-    config: AcceleratorConfig,
+    config: Accelerator,
     energy: str = "analytical",
     input_bits: float | None = None,
     input_image: str | os.PathLike[str] | None = None,
     activations: Mapping[str, np.ndarray] | str | os.PathLike[str] | None = None,
     result_bits: float = 0.0,
+    **model_options: Any,
 ) -> PartitionModel:
     """Precompute the client's cumulative energy, latency and bits at every cut of `network`.
 
-    `energy`: analytical | simulated | silicon | a CSV path. The image costs `input_bits`, or the
+    `energy`: any registered model (analytical, simulated, rs, systolic, silicon, ...) or a CSV
+    path; `model_options` go to that model (e.g. `mapper="energy"`, `memory="default"`). The image costs `input_bits`, or the
     size of `input_image`, else `DEFAULT_INPUT_BITS`. `activations` (arrays or a .npy/.npz path,
     keyed by layer name) give exact RLC sizes for those cuts; the other cuts use the formula.
     """
@@ -271,18 +274,15 @@ def partition_model(
     bits, sources = _cut_bits(
         network, cuts, config, image_bits, image_source, result_bits, activations
     )
-    frame = layer_energies(network, config, energy)
+    frame = layer_energies(network, config, energy, **model_options)
     per_layer = dict(zip(frame["layer"], frame["energy_j"], strict=True))
     per_layer_s = dict(zip(frame["layer"], frame["latency_s"], strict=True))
     compute_j = [sum(per_layer.get(name, 0.0) for name in cut.client_layers) for cut in cuts]
     compute_s = [sum(per_layer_s.get(name, 0.0) for name in cut.client_layers) for cut in cuts]
     notes = []
-    if "source" in frame and (frame["source"] != frame["source"].iloc[0]).any():
-        flagged = frame.loc[frame["source"] != energy, "layer"].tolist()
-        if flagged:
-            notes.append(
-                f"layers without {energy} data use the analytical model: {', '.join(flagged)}"
-            )
+    flagged = frame.loc[frame["source"] != frame["model"], "layer"].tolist()
+    if flagged:
+        notes.append(f"layers without {energy} data use the analytical model: {', '.join(flagged)}")
     if energy == "silicon":
         notes.append(
             "silicon energies are chip power x latency / batch at 16 bit, 65 nm "

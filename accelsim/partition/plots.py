@@ -1,35 +1,44 @@
-"""Plots of a partition: client energy per cut, the best-cut map, and the saving over bit rate."""
+"""Plots of a partition: client energy per cut, the best-cut map, and the saving over bit rate.
+
+Drawn with matplotlib's object-oriented API (a bare `Figure`): no pyplot, no backend switch, and
+matplotlib is imported only when a plot is drawn.
+"""
 
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.colors import BoundaryNorm, ListedColormap  # noqa: E402
+from accelsim.partition.sweep import sweep
+from accelsim.report.output import save_figure
 
-from accelsim.partition.model import PartitionModel  # noqa: E402
-from accelsim.partition.sweep import sweep  # noqa: E402
-from accelsim.report.output import save_figure  # noqa: E402
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from accelsim.partition.model import PartitionModel
 
 
 def _rate_label(bitrate_bps: float) -> str:
+    """A bit rate in Mbps, for titles."""
     return f"{bitrate_bps / 1e6:g} Mbps"
 
 
 def cut_energy_figure(
     model: PartitionModel, bitrate_bps: float, ptx_w: float, latency_bound_s: float | None = None
-):
+) -> Figure:
     """Stacked bars of client compute and transmit energy at every cut, the best cut marked."""
+    from matplotlib.figure import Figure
+
     points = model.points(bitrate_bps, ptx_w, latency_bound_s)
     x = np.arange(len(points))
     compute = points["compute_j"].to_numpy() * 1e3
     transmit = points["transmit_j"].to_numpy() * 1e3
-    fig, ax = plt.subplots(figsize=(max(6.0, 0.45 * len(points) + 2), 4.5))
+    fig = Figure(figsize=(max(6.0, 0.45 * len(points) + 2), 4.5))
+    ax = fig.subplots()
     ax.bar(x, compute, color="#4c72b0", label="client compute")
     ax.bar(x, transmit, bottom=compute, color="#dd8452", label="transmit")
     if not points["meets_bound"].all():
@@ -71,7 +80,11 @@ def cut_energy_figure(
     return fig
 
 
-def _best_cut_map(ax, model: PartitionModel, frame: pd.DataFrame) -> None:
+def _best_cut_map(ax: Axes, model: PartitionModel, frame: pd.DataFrame) -> None:
+    """The best cut's index over the (bit rate, transmit power) grid of a `sweep` result."""
+    import matplotlib
+    from matplotlib.colors import BoundaryNorm, ListedColormap
+
     rates = np.unique(frame["bitrate_bps"].to_numpy())
     powers = np.unique(frame["ptx_w"].to_numpy())
     grid = (
@@ -82,7 +95,7 @@ def _best_cut_map(ax, model: PartitionModel, frame: pd.DataFrame) -> None:
     )
     used = sorted(int(i) for i in np.unique(grid))
     codes = np.searchsorted(used, grid)
-    palette = plt.get_cmap("tab20", max(len(used), 2))
+    palette = matplotlib.colormaps["tab20"].resampled(max(len(used), 2))
     cmap = ListedColormap([palette(i) for i in range(len(used))])
     norm = BoundaryNorm(np.arange(len(used) + 1) - 0.5, len(used))
     mesh = ax.pcolormesh(rates / 1e6, powers, codes, cmap=cmap, norm=norm, shading="nearest")
@@ -97,8 +110,13 @@ def _best_cut_map(ax, model: PartitionModel, frame: pd.DataFrame) -> None:
 
 
 def _saving_curve(
-    ax, model: PartitionModel, rates_bps: np.ndarray, ptx_w: float, latency_bound_s: float | None
+    ax: Axes,
+    model: PartitionModel,
+    rates_bps: np.ndarray,
+    ptx_w: float,
+    latency_bound_s: float | None,
 ) -> None:
+    """Saving of the best cut vs fully cloud and fully in-situ over bit rate, at `ptx_w`."""
     rows = sweep(model, rates_bps, [ptx_w], latency_bound_s)
     rate = rows["bitrate_bps"].to_numpy() / 1e6
     ax.plot(rate, rows["saving_vs_cloud"] * 100, label="vs fully cloud")
@@ -113,12 +131,15 @@ def _saving_curve(
 
 def sweep_figure(
     model: PartitionModel, frame: pd.DataFrame, ptx_w: float, latency_bound_s: float | None = None
-):
+) -> Figure:
     """Best-cut map over (bit rate, transmit power) beside the saving over bit rate at `ptx_w`.
 
     `frame` is a `sweep` result; the saving curve is evaluated at exactly `ptx_w` over its rates.
     """
-    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.8))
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(13, 4.8))
+    left, right = fig.subplots(1, 2)
     _best_cut_map(left, model, frame)
     rates = np.unique(frame["bitrate_bps"].to_numpy())
     _saving_curve(right, model, rates, ptx_w, latency_bound_s)
@@ -133,6 +154,7 @@ def save_cut_energy_plot(
     path: str | os.PathLike[str],
     latency_bound_s: float | None = None,
 ) -> None:
+    """Save `cut_energy_figure` to `path` (format from the suffix)."""
     save_figure(cut_energy_figure(model, bitrate_bps, ptx_w, latency_bound_s), path)
 
 
@@ -143,4 +165,5 @@ def save_sweep_plot(
     path: str | os.PathLike[str],
     latency_bound_s: float | None = None,
 ) -> None:
+    """Save `sweep_figure` to `path` (format from the suffix)."""
     save_figure(sweep_figure(model, frame, ptx_w, latency_bound_s), path)

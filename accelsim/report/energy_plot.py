@@ -1,15 +1,18 @@
-"""Stacked bar chart of the per-layer energy breakdown (mJ per image)."""
+"""Stacked bar chart of the per-layer energy breakdown (mJ per image).
+
+Drawn with matplotlib's object-oriented API (a bare `Figure`): no pyplot, no backend switch, and
+matplotlib is imported only when a plot is drawn.
+"""
 
 from __future__ import annotations
 
-import matplotlib
+from typing import TYPE_CHECKING
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
+from accelsim.energy.record import BREAKDOWN_COLUMNS
+from accelsim.report.output import save_figure
 
-from accelsim.energy.record import BREAKDOWN_COLUMNS  # noqa: E402
-from accelsim.report.output import save_figure  # noqa: E402
+if TYPE_CHECKING:
+    import pandas as pd
 
 LABELS = {
     "mac_j": "MAC",
@@ -25,10 +28,15 @@ LABELS = {
 def plot_energy_breakdown(
     frame: pd.DataFrame, title: str, path: str, label_column: str = "layer"
 ) -> None:
-    """One bar per row of `frame`, stacked by energy component, in mJ."""
-    fig, ax = plt.subplots(figsize=(max(6.0, 0.45 * len(frame) + 2.5), 4.8))
+    """One bar per row of `frame`, stacked by energy component, in mJ; saved to `path`."""
+    import matplotlib
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(max(6.0, 0.45 * len(frame) + 2.5), 4.8))
+    ax = fig.subplots()
     bottom = pd.Series(0.0, index=frame.index)
-    colors = plt.get_cmap("tab10").colors
+    colors = matplotlib.colormaps["tab10"].colors
     for color, column in zip(colors, BREAKDOWN_COLUMNS, strict=False):
         values = frame[column] * 1e3
         ax.bar(

@@ -9,13 +9,14 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from accelsim.errors import AccelsimError
 
-FORMATS = ("table", "csv", "json")
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 def write_atomic(path: str | os.PathLike[str], write: Callable[[str], None]) -> None:
@@ -70,26 +71,42 @@ def frame_to_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [{k: _json_value(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
+def render_csv(frame: pd.DataFrame, extra: dict[str, Any] | None, float_format: str) -> str:
+    """CSV with full float precision (round-trips every value); `extra` is not part of CSV."""
+    return frame.to_csv(index=False, float_format="%.17g")
+
+
+def render_json(frame: pd.DataFrame, extra: dict[str, Any] | None, float_format: str) -> str:
+    """`{**extra, "layers": [rows]}` when `extra` is given, else a list of rows; NaN as null."""
+    rows = frame_to_records(frame)
+    payload: Any = rows if extra is None else {**extra, "layers": rows}
+    return json.dumps(payload, indent=2) + "\n"
+
+
+def render_table(frame: pd.DataFrame, extra: dict[str, Any] | None, float_format: str) -> str:
+    """An aligned text table, floats through `float_format`."""
+    shown = frame.copy()
+    for column in shown.columns:
+        if pd.api.types.is_float_dtype(shown[column]):
+            shown[column] = shown[column].map(lambda v: float_format.format(v))
+    return shown.to_string(index=False) + "\n"
+
+
+FORMATS: dict[str, Callable[[pd.DataFrame, dict[str, Any] | None, str], str]] = {
+    "table": render_table,
+    "csv": render_csv,
+    "json": render_json,
+}
+"""Output formats by name (`--format`); a new format is one function and one entry here."""
+
+
 def render(
     frame: pd.DataFrame, fmt: str, extra: dict[str, Any] | None = None, float_format: str = "{:.6g}"
 ) -> str:
-    """Render rows as an aligned text table, CSV (full precision) or JSON.
-
-    JSON is `{"layers": [...rows...], **extra}` when `extra` is given, else a list of rows.
-    """
-    if fmt == "csv":
-        return frame.to_csv(index=False, float_format="%.17g")
-    if fmt == "json":
-        rows = frame_to_records(frame)
-        payload: Any = rows if extra is None else {**extra, "layers": rows}
-        return json.dumps(payload, indent=2) + "\n"
-    if fmt == "table":
-        shown = frame.copy()
-        for column in shown.columns:
-            if pd.api.types.is_float_dtype(shown[column]):
-                shown[column] = shown[column].map(lambda v: float_format.format(v))
-        return shown.to_string(index=False) + "\n"
-    raise AccelsimError(f"unknown format '{fmt}' (choose from {', '.join(FORMATS)})")
+    """Render rows in a format of `FORMATS`."""
+    if fmt not in FORMATS:
+        raise AccelsimError(f"unknown format '{fmt}' (choose from {', '.join(FORMATS)})")
+    return FORMATS[fmt](frame, extra, float_format)
 
 
 def emit(text: str, out: str | None) -> None:
@@ -114,20 +131,21 @@ def check_image_path(path: str | os.PathLike[str]) -> str:
     return suffix
 
 
-def save_figure(figure: Any, path: str | os.PathLike[str]) -> None:
-    """Save a matplotlib figure atomically (format from the suffix) and close it."""
-    import matplotlib.pyplot as plt
+def save_figure(figure: Figure, path: str | os.PathLike[str]) -> None:
+    """Save a matplotlib figure atomically (format from the suffix of `path`).
 
+    Needs no pyplot and switches no backend: `savefig` picks the canvas for the format. A figure
+    made with pyplot (only if some caller already imported it) is closed afterwards, so pyplot
+    does not keep it alive; a bare `matplotlib.figure.Figure` needs no closing.
+    """
     try:
         suffix = check_image_path(path)
-    except AccelsimError:
-        plt.close(figure)
-        raise
 
-    def _write(tmp: str) -> None:
-        figure.savefig(tmp, format=suffix, dpi=150, bbox_inches="tight")
+        def _write(tmp: str) -> None:
+            figure.savefig(tmp, format=suffix, dpi=150, bbox_inches="tight")
 
-    try:
         write_atomic(path, _write)
     finally:
-        plt.close(figure)
+        pyplot = sys.modules.get("matplotlib.pyplot")
+        if pyplot is not None:
+            pyplot.close(figure)

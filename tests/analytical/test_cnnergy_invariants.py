@@ -8,10 +8,10 @@ from hypothesis import strategies as st
 
 from accelsim.analytical.cnnergy import evaluate_layer
 from accelsim.errors import AccelsimError
-from accelsim.hardware import resolve_config
+from accelsim.hardware import resolve_accelerator
 from accelsim.workload.layer import ConvLayer
 
-CONFIGS = {bits: resolve_config("eyeriss", bits) for bits in (8, 16)}
+CONFIGS = {bits: resolve_accelerator("eyeriss", bits) for bits in (8, 16)}
 
 
 @st.composite

@@ -6,9 +6,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from accelsim.analytical.cnnergy import network_frame
-from accelsim.hardware import resolve_config
+from accelsim.api import run
+from accelsim.hardware import resolve_accelerator
 from accelsim.workload.builtin import builtin_network
+
+
+def network_frame(network, accelerator):
+    """The analytical model's frame, through the public API every command uses."""
+    return run(network, accelerator, "analytical")
+
 
 DATA = Path(__file__).parent / "data"
 
@@ -41,7 +47,7 @@ COLUMNS = {
 @pytest.mark.parametrize("bits", [16, 8])
 def test_alexnet_reference_every_column(bits):
     reference = pd.read_csv(DATA / f"cnnergy_alexnet_{bits}bit.csv")
-    ours = network_frame(builtin_network("alexnet"), resolve_config("eyeriss", bits))
+    ours = network_frame(builtin_network("alexnet"), resolve_accelerator("eyeriss", bits))
     assert list(ours["layer"]) == list(reference["layer_name"])
     for ref_column, (column, scale) in COLUMNS.items():
         factor = bits / 8 / 2**20 if scale == MB else scale
@@ -51,14 +57,14 @@ def test_alexnet_reference_every_column(bits):
 
 
 def test_breakdown_sums_to_total():
-    frame = network_frame(builtin_network("vgg16"), resolve_config("eyeriss"))
+    frame = network_frame(builtin_network("vgg16"), resolve_accelerator("eyeriss"))
     parts = frame[["mac_j", "rf_j", "inter_pe_j", "glb_j", "dram_j", "clock_j", "control_j"]]
     np.testing.assert_allclose(parts.sum(axis=1), frame["energy_j"], rtol=1e-12)
 
 
 def test_no_control_removes_clock_and_control():
-    on = network_frame(builtin_network("alexnet"), resolve_config("eyeriss"))
-    off = network_frame(builtin_network("alexnet"), resolve_config("eyeriss", control=False))
+    on = network_frame(builtin_network("alexnet"), resolve_accelerator("eyeriss"))
+    off = network_frame(builtin_network("alexnet"), resolve_accelerator("eyeriss", control=False))
     assert (off["clock_j"] == 0).all() and (off["control_j"] == 0).all()
     np.testing.assert_allclose(
         on["energy_j"] - on["clock_j"] - on["control_j"], off["energy_j"], rtol=1e-12
@@ -92,7 +98,9 @@ OCTAVE = {
 def test_all_networks_against_reference_run(network, bits, control):
     suffix = "control" if control else "nocontrol"
     reference = pd.read_csv(DATA / "octave" / f"{network}_{bits}bit_{suffix}.csv")
-    ours = network_frame(builtin_network(network), resolve_config("eyeriss", bits, control=control))
+    ours = network_frame(
+        builtin_network(network), resolve_accelerator("eyeriss", bits, control=control)
+    )
     assert len(ours) == len(reference)
     for ref_column, (column, scale) in OCTAVE.items():
         factor = bits / 8 / 2**20 if scale == MB else scale

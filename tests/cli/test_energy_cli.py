@@ -131,7 +131,7 @@ def test_console_script_subprocess():
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("layer,group,macs")
+    assert result.stdout.startswith("layer,group,model,batch,mapping,macs")
     bad = subprocess.run(
         [sys.executable, "-m", "accelsim.cli.main", "energy", "nope"],
         capture_output=True,
@@ -179,13 +179,17 @@ def test_output_file_keeps_its_mode(capsys, tmp_path):
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--array", "4x4"], "--array applies to --dataflow os|ws|is, not to --dataflow rs"),
-        (["--scalesim-reports", "r"], "--scalesim-reports applies to --dataflow os|ws|is"),
-        (["--dataflow", "os", "--mapper", "energy"], "--mapper applies to --dataflow rs"),
-        (["--dataflow", "is", "--engine", "trace"], "--engine applies to --dataflow rs"),
+        (["--sram-kb", "4"], "--sram-kb sets a systolic array's SRAMs"),
+        (["--scalesim-reports", "r"], "--scalesim-reports applies to model systolic, not to "
+         "model 'rs'"),
+        (["--dataflow", "os", "--mapper", "energy"], "--mapper applies to model rs, not to model "
+         "'systolic'"),
+        (["--dataflow", "is", "--engine", "trace"], "--engine applies to model rs"),
+        (["--accelerator", "tpu-v1", "--trace-plot", "t.png"], "--trace-plot applies to model rs"),
+        (["--accelerator", "eyeriss", "--dataflow", "ws"], "--dataflow ws runs on a systolic"),
     ],
-)
-def test_simulate_rejects_options_of_the_other_dataflow(capsys, argv, message):
+)  # fmt: skip
+def test_simulate_rejects_options_of_the_other_model(capsys, argv, message):
     code, out, err = run_cli(capsys, "simulate", "alexnet", *argv)
     assert code == 2 and out == "" and message in err
 

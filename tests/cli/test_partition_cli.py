@@ -148,7 +148,7 @@ def test_plot_and_sweep(capsys, tmp_path):
     "argv, message",
     [
         (["--energy", "silicon"], "no silicon measurements"),
-        (["--energy", "nope"], "unknown energy source"),
+        (["--energy", "nope"], "unknown model 'nope'"),
         (["--input-image", "/no/such.jpg"], "does not exist"),
         (["--latency-bound", "1e-6"], "no cut meets the latency bound"),
         (["--sweep", "--bitrate-range", "1e6", "1e9", "2.5"], "positive integer"),
@@ -195,11 +195,12 @@ def test_user_dag_network(capsys, tmp_path):
     assert data["input_bits"] == 2e5
 
 
-def test_simulated_energy_source(capsys):
-    """The done-when command with the row-stationary simulator's energies."""
-    engine = pytest.importorskip("accelsim.engine.rs")
-    if not hasattr(engine, "network_frame"):
-        pytest.skip("accelsim.engine.rs has no network_frame yet")
+@pytest.mark.parametrize(
+    "flags",
+    [[], ["--mapper", "energy"], ["--accelerator", "scalesim-32x32"], ["--dataflow", "ws"]],
+)
+def test_simulated_energy_source(capsys, flags):
+    """Any simulator, with its options, drives the partitioner."""
     code, out, err = run_cli(
         capsys,
         "partition",
@@ -214,6 +215,7 @@ def test_simulated_energy_source(capsys):
         "simulated",
         "--format",
         "json",
+        *flags,
     )
     assert code == 0, err
     data = json.loads(out)

@@ -50,7 +50,7 @@ def test_json_and_engines_agree(capsys, small_net):
             == 0
         )
         data = json.loads(capsys.readouterr().out)
-        assert data["engine"] == engine and data["batch"] == 2
+        assert data["options"] == {"engine": engine, "batch": 2} and data["model"] == "rs"
         results[engine] = [(r["cycles"], r["glb_reads"], r["dram_writes"]) for r in data["layers"]]
     assert results["fast"] == results["trace"]
 

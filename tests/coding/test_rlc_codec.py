@@ -16,7 +16,7 @@ from accelsim.coding.rlc import (
     encode,
     load_activations,
 )
-from accelsim.coding.rlc_size import rlc_format, rlc_words
+from accelsim.coding.rlc_size import chip_rlc_format, rlc_words
 from accelsim.errors import AccelsimError
 
 DTYPES = {16: (np.int16, np.uint16), 8: (np.int8, np.uint8)}
@@ -70,7 +70,7 @@ def test_round_trip_is_bit_exact(bits, data):
 @given(data=st.data())
 def test_pair_count_matches_run_arithmetic(bits, data):
     array = data.draw(sparse_arrays(bits))
-    fmt = rlc_format(bits)
+    fmt = chip_rlc_format(bits)
     expected = reference_pairs(array.reshape(-1), fmt.max_run)
     assert coded_pairs(array, bits) == expected
     words = max(1, -(-expected // fmt.pairs_per_word))
@@ -82,7 +82,7 @@ def test_pair_count_matches_run_arithmetic(bits, data):
 @given(data=st.data())
 def test_formula_is_exact_when_zeros_are_spread_out(bits, data):
     """No run of zeros before a non-zero value longer than the run field: formula == real code."""
-    fmt = rlc_format(bits)
+    fmt = chip_rlc_format(bits)
     n_nonzero = data.draw(st.integers(1, 300))
     runs = data.draw(st.lists(st.integers(0, fmt.max_run), min_size=n_nonzero, max_size=n_nonzero))
     trailing = data.draw(st.integers(0, 200))

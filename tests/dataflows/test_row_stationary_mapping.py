@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from accelsim.coding.rlc_size import rlc_words
 from accelsim.errors import AccelsimError
-from accelsim.hardware import resolve_config
+from accelsim.hardware import resolve_accelerator
+from accelsim.models.silicon import chip_mapping_frame, silicon_batch, silicon_frame
 from accelsim.workload.builtin import builtin_network
 from accelsim.workload.layer import ConvLayer
 from dataflows.row_stationary import (
@@ -26,9 +27,8 @@ from dataflows.row_stationary import (
     widest_e,
 )
 from validation.compare import silicon_network
-from validation.silicon import chip_mapping_frame, silicon_batch, silicon_frame
 
-CFG = resolve_config("eyeriss")
+CFG = resolve_accelerator("eyeriss")
 HW = CFG.hardware
 
 

@@ -113,7 +113,7 @@ def test_cli_cycle_by_cycle_reproduces_scalesim(tmp_path, capsys):
         assert (out / name).read_text() == (src / name).read_text()
     code, _, err = run_cli(capsys, "simulate", "alexnet", "--dataflow", "os", "--memory",
                            "default", "--cycle-by-cycle")  # fmt: skip
-    assert code == 2 and "--memory scalesim" in err
+    assert code == 2 and "memory 'scalesim'" in err
 
 
 def test_cli_table_plot_and_default_memory(tmp_path, capsys):
@@ -129,7 +129,7 @@ def test_cli_table_plot_and_default_memory(tmp_path, capsys):
 @pytest.mark.parametrize("argv, message", [
     (["--array", "0x32"], "--array"),
     (["--sram-kb", "1,2"], "--sram-kb"),
-    (["--memory", "default", "--scalesim-reports", "x"], "--memory scalesim"),
+    (["--memory", "default", "--scalesim-reports", "x"], "need memory 'scalesim'"),
     (["--scalesim-config", "nope.cfg"], "does not exist"),
 ])  # fmt: skip
 def test_cli_errors_are_one_line(capsys, argv, message):
@@ -138,8 +138,13 @@ def test_cli_errors_are_one_line(capsys, argv, message):
     assert message in err and err.count("\n") == 1
 
 
-def test_cli_dataflow_must_match_the_config(capsys):
+def test_cli_dataflow_overrides_the_config(capsys):
     cfg = GOLDEN / "conv_8x8_1-1-1_ws" / "scale.cfg"
-    code, _, err = run_cli(capsys, "simulate", "alexnet", "--dataflow", "os",
+    code, out, err = run_cli(capsys, "simulate", "alexnet", "--dataflow", "os",
+                             "--scalesim-config", str(cfg), "--format", "json")  # fmt: skip
+    assert code == 0, err
+    header = json.loads(out)
+    assert (header["dataflow"], header["array"], header["model"]) == ("os", "8x8", "systolic")
+    code, _, err = run_cli(capsys, "simulate", "alexnet", "--accelerator", "tpu-v1",
                            "--scalesim-config", str(cfg))  # fmt: skip
-    assert code == 2 and "contradicts" in err
+    assert code == 2 and "not both" in err

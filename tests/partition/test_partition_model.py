@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-import sys
-import types
 
 import numpy as np
 import pandas as pd
@@ -12,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from accelsim.analytical.cnnergy import network_frame
+from accelsim.api import run
 from accelsim.coding.rlc import coded_bits
 from accelsim.errors import AccelsimError
-from accelsim.hardware.config import resolve_config
+from accelsim.hardware import resolve_accelerator
 from accelsim.partition import (
     DEFAULT_INPUT_BITS,
     PAPER_POINTS,
@@ -32,7 +30,7 @@ from accelsim.partition import (
 from accelsim.workload.builtin import builtin_network
 
 ALEXNET = builtin_network("alexnet")
-CONFIG8 = resolve_config("eyeriss", 8)
+CONFIG8 = resolve_accelerator("eyeriss", 8)
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +48,7 @@ def test_alexnet_reproduces_the_paper_within_one_point(alexnet8, point):
 
 
 def test_default_input_size_is_derived_from_both_operating_points():
-    local = network_frame(ALEXNET, CONFIG8)["energy_j"].sum()
+    local = run(ALEXNET, CONFIG8, "analytical")["energy_j"].sum()
     implied = [implied_input_bits(local, point) for point in PAPER_POINTS]
     for bits in implied:
         assert abs(bits - DEFAULT_INPUT_BITS) / DEFAULT_INPUT_BITS < 0.001
@@ -124,7 +122,7 @@ def test_silicon_energy_is_power_times_latency_over_batch():
     assert frame.loc["conv5", "latency_s"] == pytest.approx(10.5e-3 / 4)
     assert (frame.loc[["fc6", "fc7", "fc8"], "source"] == "analytical (not measured)").all()
     assert (frame.loc[["conv1", "conv2", "conv3", "conv4", "conv5"], "source"] == "silicon").all()
-    vgg = layer_energies(builtin_network("vgg16"), resolve_config("eyeriss"), "silicon")
+    vgg = layer_energies(builtin_network("vgg16"), resolve_accelerator("eyeriss"), "silicon")
     assert vgg.set_index("layer").loc["conv1_2", "energy_j"] == pytest.approx(0.218 * 910.3e-3 / 3)
     with pytest.raises(AccelsimError, match="no silicon measurements"):
         layer_energies(builtin_network("squeezenet"), CONFIG8, "silicon")
@@ -155,32 +153,33 @@ def test_energy_file(tmp_path):
     path.write_text("layer,energy_j\nconv1,abc\n")
     with pytest.raises(AccelsimError, match="energy_j must be a number"):
         partition_model(ALEXNET, CONFIG8, str(path))
-    with pytest.raises(AccelsimError, match="unknown energy source"):
+    with pytest.raises(AccelsimError, match="unknown model 'measured'"):
         partition_model(ALEXNET, CONFIG8, "measured")
 
 
-def test_simulated_source_uses_the_rs_engine(monkeypatch):
-    fake = types.ModuleType("accelsim.engine.rs")
-    fake.network_frame = lambda network, config: pd.DataFrame(
-        {
-            "layer": [layer.name for layer in network.compute_layers],
-            "energy_j": [2e-3] * len(network.compute_layers),
-            "latency_s": [1e-3] * len(network.compute_layers),
-        }
-    )
-    monkeypatch.setitem(sys.modules, "accelsim.engine.rs", fake)
+def test_simulated_source_uses_the_simulator_of_the_accelerators_kind():
     model = partition_model(ALEXNET, CONFIG8, "simulated")
-    assert model.compute_j[-1] == pytest.approx(16e-3)
-    assert model.compute_s[-1] == pytest.approx(8e-3)
-
-
-def test_simulated_source_with_the_real_engine():
-    engine = pytest.importorskip("accelsim.engine.rs")
-    if not hasattr(engine, "network_frame"):
-        pytest.skip("accelsim.engine.rs has no network_frame yet")
-    model = partition_model(ALEXNET, CONFIG8, "simulated")
+    rs = run(ALEXNET, CONFIG8, "rs")
+    assert model.compute_j[-1] == pytest.approx(rs["energy_j"].sum(), rel=1e-12)
+    assert model.compute_s[-1] == pytest.approx(rs["latency_s"].sum(), rel=1e-12)
     assert np.all(np.diff(model.compute_j) >= 0) and model.compute_j[-1] > 0
     assert model.decide(80e6, 0.78).cut in model.cuts
+
+
+def test_any_model_and_its_options_drive_the_partitioner():
+    systolic = resolve_accelerator("scalesim-32x32")
+    for kwargs in ({}, {"memory": "default"}):
+        model = partition_model(ALEXNET, systolic, "simulated", **kwargs)
+        frame = run(ALEXNET, systolic, "systolic", **kwargs)
+        assert model.compute_j[-1] == pytest.approx(frame["energy_j"].sum(), rel=1e-12)
+        assert model.energy_source == "simulated"
+    energy_mapper = partition_model(ALEXNET, CONFIG8, "rs", mapper="energy")
+    chip_mapper = partition_model(ALEXNET, CONFIG8, "rs")
+    assert energy_mapper.compute_j[-1] <= chip_mapper.compute_j[-1]
+    with pytest.raises(AccelsimError, match="option 'memory' does not apply to model 'rs'"):
+        partition_model(ALEXNET, CONFIG8, "rs", memory="default")
+    with pytest.raises(AccelsimError, match="model 'analytical' evaluates spatial arrays"):
+        partition_model(ALEXNET, systolic, "analytical")
 
 
 # Decision and sweep --------------------------------------------------------------------------------

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from accelsim.cli.main import main
+from accelsim.models.silicon import chip_mapping_frame, silicon_batch, silicon_frame
 from validation.compare import compare_all, silicon_network
-from validation.silicon import chip_mapping_frame, silicon_batch, silicon_frame
 
 
 @pytest.fixture(scope="module")

@@ -5,45 +5,106 @@ Step s needs its ifmap columns on the ifmap bus, its incoming psums on the psum 
 the first channel group), p*q*S MAC cycles in every active PE, the vertical accumulation over the
 local links, and its p*t*e' psums on the psum output bus. With one step of buffering each way
 (a bus may deliver step s once step s-1 has started computing; the array may start step s once
-the psums of step s-2 have started leaving the array, so two columns of psums can be in flight) the start and end times follow a max-plus
-recurrence, evaluated here in numba. Between passes: the DRAM link (its own clock, FIFO order)
-loads the ifmap of each channel group into the GLB before the group's first pass, writes each
-filter block's ofmap back after its last channel group, and prefetches the next pass's filters
-while the current pass runs (double-buffered filter banks). The `trace` engine steps the same
-model cycle by cycle and must agree exactly.
+the psums of step s-2 have started leaving the array, so two columns of psums can be in flight)
+the start and end times follow a max-plus recurrence, evaluated here in numba. Between passes:
+the DRAM link (its own clock, FIFO order) loads the ifmap of each channel group into the GLB
+before the group's first pass, writes each filter block's ofmap back after its last channel
+group, and prefetches the next pass's filters while the current pass runs (double-buffered
+filter banks). The `trace` engine steps the same model cycle by cycle and must agree exactly.
+
+The kernels take the plan as one `KernelPlan` and count into arrays indexed by the `K_*` (counts,
+`COUNT_NAMES` order) and `C_*` (cycle causes, `CYCLE_CAUSES` order) constants.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numba
 import numpy as np
 
-from dataflows.row_stationary import COUNT_NAMES
+from accelsim.engine.rs.plan import CYCLE_CAUSES, RSPlan
+from dataflows.row_stationary.counts import COUNT_INDEX, COUNT_NAMES
 
+
+class KernelPlan(NamedTuple):
+    """The fields of an `RSPlan` the engines read, as one argument of the numba kernels.
+
+    Kernels read fields by name; numba turns each name into a tuple position when it compiles.
+    The class lives here, with the kernels, because numba's on-disk cache only notices changes
+    to the file of the cached function."""
+
+    G: int
+    batch: int
+    E: int
+    F: int
+    R: int
+    S: int
+    U: int
+    C: int
+    M: int
+    m: int
+    n: int
+    e: int
+    p: int
+    q: int
+    r: int
+    t: int
+    ifmap_rate: int
+    filter_rate: int
+    psum_rate: int
+    link_rate: int
+    dram_values_per_beat: int
+    clk_num: int
+    clk_den: int
+    if_dram: np.ndarray
+    of_dram: np.ndarray
+
+
+def kernel_plan(plan: RSPlan) -> KernelPlan:
+    """The kernel's view of a plan: integers as int64, tables as C-contiguous int64 arrays (one
+    compiled signature whatever the plan was built from)."""
+    values: dict[str, int | np.ndarray] = {}
+    for name in KernelPlan._fields:
+        value = getattr(plan, name)
+        if isinstance(value, np.ndarray):
+            values[name] = np.ascontiguousarray(value, dtype=np.int64)
+        else:
+            values[name] = int(value)
+    return KernelPlan(**values)
+
+
+# Indices of the counts and cycle causes: plain ints derived here from the one definition of each
+# order, which numba freezes into the kernels (see tests/engine/rs/test_rs_layout.py).
 N_COUNTS = len(COUNT_NAMES)
-N_CAUSES = 7
-(C_COMPUTE, C_FILTER, C_IFMAP, C_PSUM_IN, C_PSUM_OUT, C_DRAIN, C_DRAM) = range(7)
-(
-    K_MACS,
-    K_RF_IF_W,
-    K_RF_FLT_W,
-    K_RF_PSUM_W,
-    K_INTER_PE,
-    K_NOC_IF,
-    K_NOC_FLT,
-    K_NOC_PIN,
-    K_NOC_POUT,
-    K_GLB_IF_R,
-    K_GLB_IF_W,
-    K_GLB_FLT_R,
-    K_GLB_FLT_W,
-    K_GLB_PSUM_R,
-    K_GLB_PSUM_W,
-    K_DRAM_IF,
-    K_DRAM_FLT,
-    K_DRAM_OF,
-    K_PASSES,
-) = range(19)
+K_MACS = COUNT_INDEX["macs"]
+K_RF_IFMAP_WRITES = COUNT_INDEX["rf_ifmap_writes"]
+K_RF_FILTER_WRITES = COUNT_INDEX["rf_filter_writes"]
+K_RF_PSUM_WRITES_NOC = COUNT_INDEX["rf_psum_writes_noc"]
+K_INTER_PE = COUNT_INDEX["inter_pe"]
+K_NOC_IFMAP = COUNT_INDEX["noc_ifmap"]
+K_NOC_FILTER = COUNT_INDEX["noc_filter"]
+K_NOC_PSUM_IN = COUNT_INDEX["noc_psum_in"]
+K_NOC_PSUM_OUT = COUNT_INDEX["noc_psum_out"]
+K_GLB_IFMAP_READS = COUNT_INDEX["glb_ifmap_reads"]
+K_GLB_IFMAP_WRITES = COUNT_INDEX["glb_ifmap_writes"]
+K_GLB_FILTER_READS = COUNT_INDEX["glb_filter_reads"]
+K_GLB_FILTER_WRITES = COUNT_INDEX["glb_filter_writes"]
+K_GLB_PSUM_READS = COUNT_INDEX["glb_psum_reads"]
+K_GLB_PSUM_WRITES = COUNT_INDEX["glb_psum_writes"]
+K_DRAM_IFMAP_READS = COUNT_INDEX["dram_ifmap_reads"]
+K_DRAM_FILTER_READS = COUNT_INDEX["dram_filter_reads"]
+K_DRAM_OFMAP_WRITES = COUNT_INDEX["dram_ofmap_writes"]
+K_PASSES = COUNT_INDEX["passes"]
+
+N_CAUSES = len(CYCLE_CAUSES)
+C_COMPUTE = CYCLE_CAUSES.index("compute")
+C_FILTER_LOAD = CYCLE_CAUSES.index("filter_load")
+C_IFMAP_NOC = CYCLE_CAUSES.index("ifmap_noc")
+C_PSUM_IN_NOC = CYCLE_CAUSES.index("psum_in_noc")
+C_PSUM_OUT_NOC = CYCLE_CAUSES.index("psum_out_noc")
+C_DRAIN = CYCLE_CAUSES.index("drain")
+C_DRAM = CYCLE_CAUSES.index("dram")
 
 
 @numba.njit(cache=True)
@@ -58,15 +119,23 @@ def dram_cycles(words, values_per_beat, clk_num, clk_den):
     return ceil_div(beats * clk_num, clk_den)
 
 
-@numba.njit(cache=True)
-def pass_steps(t0, nn, F, S, U, d_if_row, d_c, d_pin, d_out, h, if_rate, cycles):
-    """Run the column steps of one pass from cycle t0; returns the pass's end cycle.
+# Inlined: a call per pass that copies the KernelPlan costs ~10 % of VGG-16's simulation time.
+@numba.njit(cache=True, inline="always")
+def pass_steps(P, t0, nn, ee, psums_in, cycles):
+    """Run the column steps of one pass (nn images, ee ofmap rows) from cycle t0; returns the
+    pass's end cycle.
 
-    `d_if_row` is the ifmap values of one ifmap column (q*r*rows_in): the first step of an image
-    needs S columns, later steps U columns. Stall cycles are added to `cycles` by cause.
+    `psums_in`: the pass reads psums from the GLB (every channel group but the first). The first
+    step of an image needs S ifmap columns, later steps U columns. Stall cycles are added to
+    `cycles` by cause.
     """
-    d_if_first = ceil_div(d_if_row * S, if_rate)
-    d_if_next = ceil_div(d_if_row * U, if_rate)
+    d_if_row = P.q * P.r * ((ee - 1) * P.U + P.R)  # ifmap values of one ifmap column
+    d_if_first = ceil_div(d_if_row * P.S, P.ifmap_rate)
+    d_if_next = ceil_div(d_if_row * P.U, P.ifmap_rate)
+    d_out = ceil_div(P.p * P.t * ee, P.psum_rate)
+    d_pin = d_out if psums_in else 0
+    d_c = P.p * P.q * P.S
+    h = (P.R * P.r - 1) * ceil_div(P.p, P.link_rate)
     i_end = t0
     p_end = t0
     c_end = t0
@@ -74,22 +143,22 @@ def pass_steps(t0, nn, F, S, U, d_if_row, d_c, d_pin, d_out, h, if_rate, cycles)
     o_end = t0
     o_start_prev = t0  # output start of step s-1
     o_start_prev2 = t0  # output start of step s-2
-    steps = nn * F
+    steps = nn * P.F
     for s in range(steps):
-        d_if = d_if_first if s % F == 0 else d_if_next
+        d_if = d_if_first if s % P.F == 0 else d_if_next
         i_start = max(i_end, c_start_prev)
         i_end = i_start + d_if
         if d_pin > 0:
             p_start = max(p_end, c_start_prev)
             p_end = p_start + d_pin
         c_start = max(c_end, i_end)
-        cause = C_IFMAP
+        cause = C_IFMAP_NOC
         if d_pin > 0 and p_end > c_start:
             c_start = p_end
-            cause = C_PSUM_IN
+            cause = C_PSUM_IN_NOC
         if s > 1 and o_start_prev2 > c_start:
             c_start = o_start_prev2
-            cause = C_PSUM_OUT
+            cause = C_PSUM_OUT_NOC
         if c_start > c_end:
             cycles[cause] += c_start - c_end
         cycles[C_COMPUTE] += d_c
@@ -104,73 +173,45 @@ def pass_steps(t0, nn, F, S, U, d_if_row, d_c, d_pin, d_out, h, if_rate, cycles)
 
 
 @numba.njit(cache=True)
-def simulate_fast(
-    G,
-    batch,
-    E,
-    F,
-    R,
-    S,
-    U,
-    C,
-    M,
-    m,
-    n,
-    e,
-    p,
-    q,
-    r,
-    t,
-    if_rate,
-    flt_rate,
-    psum_rate,
-    link_rate,
-    dram_vpb,
-    clk_num,
-    clk_den,
-    if_dram,
-    of_dram,
-):
-    """Simulate one layer for the whole batch; returns (counts, cycles by cause, total cycles)."""
+def simulate_fast(P):
+    """Simulate one layer (a `KernelPlan`) for the whole batch; returns (counts, cycles by cause,
+    total cycles)."""
     counts = np.zeros(N_COUNTS, dtype=np.int64)
     cycles = np.zeros(N_CAUSES, dtype=np.int64)
-    K = C // (q * r)
-    B = M // m
-    J = m // (p * t)
-    W = (F - 1) * U + S
-    n_chunks = ceil_div(batch, n)
-    n_strips = ceil_div(E, e)
-    total_passes = G * n_chunks * n_strips * B * K * J
-    flt = p * t * q * r * R * S
-    d_f = ceil_div(flt, flt_rate)
-    d_c = p * q * S
-    h = (R * r - 1) * ceil_div(p, link_rate)
-    flt_dram = dram_cycles(flt, dram_vpb, clk_num, clk_den)
+    K = P.C // (P.q * P.r)
+    B = P.M // P.m
+    J = P.m // (P.p * P.t)
+    W = (P.F - 1) * P.U + P.S
+    n_chunks = ceil_div(P.batch, P.n)
+    n_strips = ceil_div(P.E, P.e)
+    total_passes = P.G * n_chunks * n_strips * B * K * J
+    flt = P.p * P.t * P.q * P.r * P.R * P.S
+    d_f = ceil_div(flt, P.filter_rate)
+    vpb, clk_num, clk_den = P.dram_values_per_beat, P.clk_num, P.clk_den
+    flt_dram = dram_cycles(flt, vpb, clk_num, clk_den)
     # The first pass's filters are fetched at cycle 0.
     link_free = flt_dram
     filt_ready = flt_dram
     prev_end = 0
     done = 0
-    for _g in range(G):
+    for _g in range(P.G):
         for ci in range(n_chunks):
-            nn = n if ci < n_chunks - 1 else batch - n * (n_chunks - 1)
-            ck = 0 if nn == n else 1
+            nn = P.n if ci < n_chunks - 1 else P.batch - P.n * (n_chunks - 1)
+            ck = 0 if nn == P.n else 1
             for si in range(n_strips):
-                ee = e if si < n_strips - 1 else E - e * (n_strips - 1)
-                sk = 0 if ee == e else 1
-                rows_in = (ee - 1) * U + R
-                v_if = nn * q * r * rows_in * W
-                outs = nn * ee * F
-                pes = R * ee * r * t
-                d_ps = ceil_div(p * t * ee, psum_rate)
+                ee = P.e if si < n_strips - 1 else P.E - P.e * (n_strips - 1)
+                sk = 0 if ee == P.e else 1
+                v_if = nn * P.q * P.r * ((ee - 1) * P.U + P.R) * W
+                pt_outs = P.p * P.t * nn * ee * P.F
+                pes = P.R * ee * P.r * P.t
                 for _b in range(B):
                     for k in range(K):
                         # Ifmap of this channel group: DRAM -> GLB once the GLB space is free.
                         ls = max(link_free, prev_end)
-                        load_end = ls + dram_cycles(if_dram[ck, sk], dram_vpb, clk_num, clk_den)
+                        load_end = ls + dram_cycles(P.if_dram[ck, sk], vpb, clk_num, clk_den)
                         link_free = load_end
-                        counts[K_GLB_IF_W] += v_if
-                        counts[K_DRAM_IF] += if_dram[ck, sk]
+                        counts[K_GLB_IFMAP_WRITES] += v_if
+                        counts[K_DRAM_IFMAP_READS] += P.if_dram[ck, sk]
                         for j in range(J):
                             start = max(prev_end, filt_ready)
                             if j == 0:
@@ -181,45 +222,30 @@ def simulate_fast(
                                 fs = max(link_free, start)
                                 filt_ready = fs + flt_dram
                                 link_free = filt_ready
-                            cycles[C_FILTER] += d_f
-                            d_pin = d_ps if k > 0 else 0
-                            prev_end = pass_steps(
-                                start + d_f,
-                                nn,
-                                F,
-                                S,
-                                U,
-                                q * r * rows_in,
-                                d_c,
-                                d_pin,
-                                d_ps,
-                                h,
-                                if_rate,
-                                cycles,
-                            )
-                            pt_outs = p * t * outs
-                            counts[K_MACS] += pt_outs * q * r * R * S
-                            counts[K_RF_IF_W] += pes * q * W * nn
-                            counts[K_RF_FLT_W] += pes * p * q * S
-                            counts[K_INTER_PE] += pt_outs * (R * r - 1)
-                            counts[K_NOC_IF] += v_if
-                            counts[K_GLB_IF_R] += v_if
-                            counts[K_NOC_FLT] += flt
-                            counts[K_GLB_FLT_R] += flt
-                            counts[K_GLB_FLT_W] += flt
-                            counts[K_DRAM_FLT] += flt
+                            cycles[C_FILTER_LOAD] += d_f
+                            prev_end = pass_steps(P, start + d_f, nn, ee, k > 0, cycles)
+                            counts[K_MACS] += pt_outs * P.q * P.r * P.R * P.S
+                            counts[K_RF_IFMAP_WRITES] += pes * P.q * W * nn
+                            counts[K_RF_FILTER_WRITES] += pes * P.p * P.q * P.S
+                            counts[K_INTER_PE] += pt_outs * (P.R * P.r - 1)
+                            counts[K_NOC_IFMAP] += v_if
+                            counts[K_GLB_IFMAP_READS] += v_if
+                            counts[K_NOC_FILTER] += flt
+                            counts[K_GLB_FILTER_READS] += flt
+                            counts[K_GLB_FILTER_WRITES] += flt
+                            counts[K_DRAM_FILTER_READS] += flt
                             if k > 0:
-                                counts[K_RF_PSUM_W] += pt_outs
-                                counts[K_NOC_PIN] += pt_outs
-                                counts[K_GLB_PSUM_R] += pt_outs
-                            counts[K_NOC_POUT] += pt_outs
-                            counts[K_GLB_PSUM_W] += pt_outs
+                                counts[K_RF_PSUM_WRITES_NOC] += pt_outs
+                                counts[K_NOC_PSUM_IN] += pt_outs
+                                counts[K_GLB_PSUM_READS] += pt_outs
+                            counts[K_NOC_PSUM_OUT] += pt_outs
+                            counts[K_GLB_PSUM_WRITES] += pt_outs
                             counts[K_PASSES] += 1
                     # The block's ofmap: GLB -> DRAM, RLC-coded.
                     ws = max(link_free, prev_end)
-                    link_free = ws + dram_cycles(of_dram[ck, sk], dram_vpb, clk_num, clk_den)
-                    counts[K_GLB_PSUM_R] += nn * m * ee * F
-                    counts[K_DRAM_OF] += of_dram[ck, sk]
+                    link_free = ws + dram_cycles(P.of_dram[ck, sk], vpb, clk_num, clk_den)
+                    counts[K_GLB_PSUM_READS] += nn * P.m * ee * P.F
+                    counts[K_DRAM_OFMAP_WRITES] += P.of_dram[ck, sk]
     end = max(prev_end, link_free)
     cycles[C_DRAM] += end - prev_end
     return counts, cycles, end

@@ -1,8 +1,9 @@
 """The integer plan both RS engines run: layer geometry, mapping, bus widths and DRAM sizes.
 
 Everything an engine needs is reduced here to plain integers (and two small tables of RLC-coded
-DRAM transfer sizes), so the numba kernel takes scalars and arrays and the trace engine reads the
-very same numbers.
+DRAM transfer sizes); both engines read them through the same named structure
+(`accelsim.engine.rs.fast.KernelPlan`), so the trace engine reads the very numbers the numba
+kernel does.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from fractions import Fraction
 
 import numpy as np
 
-from accelsim.coding.rlc_size import rlc_words
+from accelsim.coding.rlc_size import RlcFormat, as_format, rlc_words
 from accelsim.errors import AccelsimError
-from accelsim.hardware.accelerator import Accelerator
+from accelsim.hardware.spatial import SpatialArray
 from accelsim.workload.layer import ConvLayer
 from dataflows.row_stationary import RSMapping, geometry
 
@@ -74,38 +75,8 @@ class RSPlan:
     def used_width(self) -> int:
         return (self.F - 1) * self.U + self.S
 
-    def args(self) -> tuple:
-        """Positional arguments of the numba kernel, in order."""
-        return (
-            self.G,
-            self.batch,
-            self.E,
-            self.F,
-            self.R,
-            self.S,
-            self.U,
-            self.C,
-            self.M,
-            self.m,
-            self.n,
-            self.e,
-            self.p,
-            self.q,
-            self.r,
-            self.t,
-            self.ifmap_rate,
-            self.filter_rate,
-            self.psum_rate,
-            self.link_rate,
-            self.dram_values_per_beat,
-            self.clk_num,
-            self.clk_den,
-            self.if_dram,
-            self.of_dram,
-        )
 
-
-def clock_ratio(hw: Accelerator) -> tuple[int, int]:
+def clock_ratio(hw: SpatialArray) -> tuple[int, int]:
     """Core cycles per DRAM link cycle as a fraction num/den (200 MHz / 60 MHz = 10/3)."""
     frac = Fraction(hw.clock_hz / hw.dram_clock_hz).limit_denominator(10_000)
     return frac.numerator, frac.denominator
@@ -117,8 +88,16 @@ def _last(total: int, size: int) -> int:
 
 
 def make_plan(
-    layer: ConvLayer, hw: Accelerator, mapping: RSMapping, batch: int, first_layer: bool
+    layer: ConvLayer,
+    hw: SpatialArray,
+    mapping: RSMapping,
+    batch: int,
+    first_layer: bool,
+    rlc: RlcFormat | None = None,
 ) -> RSPlan:
+    """The plan of a mapped layer; `rlc` is the accelerator's feature-map format (default: the
+    chip's at the array's width)."""
+    rlc = as_format(rlc or hw.bits)
     geo = geometry(layer)
     mp = mapping
     for name, width in (
@@ -135,10 +114,8 @@ def make_plan(
     for ci, nn in enumerate((mp.n, _last(batch, mp.n))):
         for si, ee in enumerate((mp.e, _last(geo.E, mp.e))):
             values = nn * mp.q * mp.r * geo.rows_in(ee) * width
-            if_dram[ci, si] = (
-                values if first_layer else rlc_words(values, layer.ifmap_zero, hw.bits)
-            )
-            of_dram[ci, si] = rlc_words(nn * mp.m * ee * geo.F, layer.ofmap_zero, hw.bits)
+            if_dram[ci, si] = values if first_layer else rlc_words(values, layer.ifmap_zero, rlc)
+            of_dram[ci, si] = rlc_words(nn * mp.m * ee * geo.F, layer.ofmap_zero, rlc)
     num, den = clock_ratio(hw)
     return RSPlan(
         G=geo.G,

@@ -1,22 +1,30 @@
-"""Plots of RS simulations: per-layer cycles by cause and energy; per-cycle trace activity."""
+"""Plots of RS simulations: per-layer cycles by cause and energy; per-cycle trace activity.
+
+Drawn with matplotlib's object-oriented API (a bare `Figure`): no pyplot, no backend switch, and
+matplotlib is imported only when a plot is drawn.
+"""
 
 from __future__ import annotations
 
-import matplotlib
+from typing import TYPE_CHECKING
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import numpy as np
 
-from accelsim.engine.rs.plan import CYCLE_CAUSES  # noqa: E402
-from accelsim.hardware.accelerator import Accelerator  # noqa: E402
-from accelsim.report.output import save_figure  # noqa: E402
+from accelsim.engine.rs.plan import CYCLE_CAUSES
+from accelsim.report.output import save_figure
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from accelsim.hardware.spatial import SpatialArray
 
 
 def plot_layers(frame: pd.DataFrame, title: str, path: str) -> None:
-    """Stacked cycles by cause (left) and energy per image (right) of each layer."""
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(max(8, 0.6 * len(frame) + 4) * 1.6, 4.8))
+    """Stacked cycles by cause (left) and energy per image (right) of each layer, to `path`."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(max(8, 0.6 * len(frame) + 4) * 1.6, 4.8))
+    ax1, ax2 = fig.subplots(1, 2)
     x = np.arange(len(frame))
     bottom = np.zeros(len(frame))
     for cause in CYCLE_CAUSES:
@@ -49,16 +57,19 @@ def _binned(values: np.ndarray, bins: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def plot_trace(
-    activity: dict[str, np.ndarray], hw: Accelerator, title: str, path: str, bins: int = 300
+    activity: dict[str, np.ndarray], hw: SpatialArray, title: str, path: str, bins: int = 300
 ) -> None:
     """Busy PEs, bus occupancy (fraction of each bus's width used) and DRAM link over time."""
+    from matplotlib.figure import Figure
+
     rates = {
         "ifmap_bus": hw.noc_ifmap_bits // hw.bits,
         "filter_bus": hw.noc_filter_bits // hw.bits,
         "psum_in_bus": hw.noc_psum_bits // hw.bits,
         "psum_out_bus": hw.noc_psum_bits // hw.bits,
     }
-    fig, axes = plt.subplots(3, 1, figsize=(11, 7.5), sharex=True)
+    fig = Figure(figsize=(11, 7.5))
+    axes = fig.subplots(3, 1, sharex=True)
     x, pes = _binned(activity["active_pes"], bins)
     axes[0].fill_between(x, pes, step="post", color="tab:green", alpha=0.6, lw=0)
     axes[0].axhline(hw.num_pes, color="grey", ls="--", lw=0.8, label=f"{hw.num_pes} PEs")

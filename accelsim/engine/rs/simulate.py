@@ -1,16 +1,23 @@
-"""Public entry points of the RS simulator: one layer, or a whole network as a DataFrame."""
+"""Public entry points of the RS simulator: one layer, or every conv/FC layer of a network.
+
+`simulate_layer` returns the engine's own record (`RSLayerResult`: counts per operand and
+direction for the batch, cycles by cause); `layer_result` turns it into the result contract
+(`accelsim.models.result.LayerResult`) that every model fills.
+"""
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
+from dataclasses import replace
 
-from accelsim.energy.record import BREAKDOWN_COLUMNS, AccessCounts, energy_from_counts
-from accelsim.engine.rs.fast import simulate_fast
-from accelsim.engine.rs.plan import CYCLE_CAUSES, RSPlan, make_plan
+import numpy as np
+
+from accelsim.energy.record import AccessCounts, energy_from_counts
+from accelsim.engine.rs.plan import CYCLE_CAUSES, make_plan
 from accelsim.engine.rs.result import RSLayerResult
+from accelsim.engine.rs.run import ENGINES, run_plan
 from accelsim.errors import AccelsimError
-from accelsim.hardware.config import AcceleratorConfig
+from accelsim.hardware.accelerator import Accelerator
+from accelsim.models.result import LayerResult
 from accelsim.workload.layer import ConvLayer
 from accelsim.workload.network import Network
 from dataflows.row_stationary import (
@@ -18,10 +25,20 @@ from dataflows.row_stationary import (
     RSMapping,
     best_mapping,
     check_mapping,
+    geometry,
     nonzero_macs,
 )
 
-ENGINES = ("fast", "trace")
+MODEL_NAME = "rs"
+
+
+def check_spatial(config: Accelerator) -> None:
+    """The RS simulator runs spatial arrays only."""
+    if config.kind != "spatial":
+        raise AccelsimError(
+            f"the row-stationary simulator runs spatial arrays; '{config.name}' is a "
+            f"{config.kind} array"
+        )
 
 
 def layer_batch(layer: ConvLayer, batch: int | None) -> int:
@@ -34,44 +51,31 @@ def layer_batch(layer: ConvLayer, batch: int | None) -> int:
     return batch
 
 
-def run_plan(plan: RSPlan, engine: str) -> tuple[np.ndarray, np.ndarray, int]:
-    """Counts, cycles by cause and total cycles of a plan, by the chosen engine."""
-    if engine == "fast":
-        counts, cycles, total = simulate_fast(*plan.args())
-        return counts, cycles, int(total)
-    if engine == "trace":
-        from accelsim.engine.rs.trace import TRACE_MAX_CYCLES, simulate_trace
-
-        total = int(simulate_fast(*plan.args())[2])
-        if total > TRACE_MAX_CYCLES:
-            raise AccelsimError(
-                f"trace engine: the layer takes {total} cycles (more than "
-                f"{TRACE_MAX_CYCLES}); use the fast engine"
-            )
-        run = simulate_trace(plan)
-        return run.counts, run.cycles, run.total
-    raise AccelsimError(f"engine must be one of {', '.join(ENGINES)}, got '{engine}'")
-
-
 def choose_mapping(
-    layer: ConvLayer, config: AcceleratorConfig, batch: int, first_layer: bool, policy: str = "chip"
+    layer: ConvLayer, config: Accelerator, batch: int, first_layer: bool, policy: str = "chip"
 ) -> RSMapping:
-    """The mapper (`dataflows.row_stationary.best_mapping`) with the fast engine as evaluator."""
+    """The mapper (`dataflows.row_stationary.best_mapping`) with the fast engine as evaluator.
+
+    Mappings are chosen with clock and control energy included whatever the report shows, so
+    `--no-control` changes reported energies only."""
     hw = config.hardware
+    ranked = replace(config, energy=replace(config.energy, include_control=True))
 
     def evaluate(mp: RSMapping) -> tuple[float, int]:
-        counts, cycles, total = run_plan(make_plan(layer, hw, mp, batch, first_layer), "fast")
-        res = build_result(layer, config, mp, batch, "fast", counts, cycles, total)
+        plan = make_plan(layer, hw, mp, batch, first_layer, config.rlc)
+        counts, cycles, total = run_plan(plan, "fast")
+        res = build_result(layer, ranked, mp, batch, "fast", counts, cycles, total)
         return res.energy.total_j, res.cycles
 
     return best_mapping(
-        layer, hw, config.energy, batch, first_layer, policy=policy, evaluate=evaluate
-    )
+        layer, hw, ranked.energy, batch, first_layer, policy=policy, evaluate=evaluate,
+        rlc=config.rlc,
+    )  # fmt: skip
 
 
 def simulate_layer(
     layer: ConvLayer,
-    config: AcceleratorConfig,
+    config: Accelerator,
     mapping: RSMapping | None = None,
     batch: int | None = None,
     engine: str = "fast",
@@ -82,6 +86,7 @@ def simulate_layer(
 
     `first_layer` marks a layer that reads the image: its ifmap is not RLC-coded in DRAM.
     """
+    check_spatial(config)
     if not isinstance(layer, ConvLayer):
         raise AccelsimError(
             f"layer '{getattr(layer, 'name', layer)}': only conv/FC layers run on the PE array"
@@ -94,7 +99,7 @@ def simulate_layer(
         mapping = choose_mapping(layer, config, n_img, first_layer, policy)
     else:
         check_mapping(layer, hw, mapping, n_img)
-    plan = make_plan(layer, hw, mapping, n_img, first_layer)
+    plan = make_plan(layer, hw, mapping, n_img, first_layer, config.rlc)
     try:
         counts, cycles, total = run_plan(plan, engine)
     except AccelsimError as exc:
@@ -102,9 +107,33 @@ def simulate_layer(
     return build_result(layer, config, mapping, n_img, engine, counts, cycles, total)
 
 
+def simulate_network(
+    network: Network,
+    config: Accelerator,
+    batch: int | None = None,
+    engine: str = "fast",
+    policy: str = "chip",
+    mappings: dict[str, RSMapping] | None = None,
+) -> list[RSLayerResult]:
+    """Every conv/FC layer in order; `mappings` pins the layers it names, `policy` maps the rest."""
+    check_spatial(config)
+    return [
+        simulate_layer(
+            layer,
+            config,
+            mapping=(mappings or {}).get(layer.name),
+            batch=batch,
+            engine=engine,
+            first_layer=network.reads_image(layer),
+            policy=policy,
+        )
+        for layer in network.compute_layers
+    ]
+
+
 def build_result(
     layer: ConvLayer,
-    config: AcceleratorConfig,
+    config: Accelerator,
     mapping: RSMapping,
     batch: int,
     engine: str,
@@ -125,16 +154,8 @@ def build_result(
         "filter": c["rf_filter_writes"],
         "psum": nz + c["rf_psum_writes_noc"],
     }
-    glb_reads = {
-        "ifmap": c["glb_ifmap_reads"],
-        "filter": c["glb_filter_reads"],
-        "psum": c["glb_psum_reads"],
-    }
-    glb_writes = {
-        "ifmap": c["glb_ifmap_writes"],
-        "filter": c["glb_filter_writes"],
-        "psum": c["glb_psum_writes"],
-    }
+    glb_reads = {op: c[f"glb_{op}_reads"] for op in ("ifmap", "filter", "psum")}
+    glb_writes = {op: c[f"glb_{op}_writes"] for op in ("ifmap", "filter", "psum")}
     dram_reads = {"ifmap": c["dram_ifmap_reads"], "filter": c["dram_filter_reads"]}
     dram_writes = {"ofmap": c["dram_ofmap_writes"]}
     noc = {
@@ -155,7 +176,6 @@ def build_result(
         dram_accesses=dram / batch,
     )
     energy = energy_from_counts(per_image, config.energy, latency / batch)
-    geo_active = mapping.active_pes(_geo(layer))
     return RSLayerResult(
         layer=layer.name,
         group=layer.group_label or layer.name,
@@ -165,7 +185,7 @@ def build_result(
         cycles=total,
         cycles_by_cause=by_cause,
         latency_s=latency,
-        active_pes=geo_active,
+        active_pes=mapping.active_pes(geometry(layer)),
         num_pes=hw.num_pes,
         macs=macs,
         nonzero_macs=nz,
@@ -183,32 +203,21 @@ def build_result(
     )
 
 
-def _geo(layer: ConvLayer):
-    from dataflows.row_stationary import geometry
-
-    return geometry(layer)
-
-
-def result_row(res: RSLayerResult) -> dict:
-    """One DataFrame row: per-image energy, batch counts and cycles (see docs/rs-simulator.md)."""
+def layer_result(res: RSLayerResult) -> LayerResult:
+    """The result contract of a simulated layer: shared columns per image; the model's own
+    columns (cycles, reads and writes per level and operand, cycles by cause) for the batch."""
     b = res.batch
-    row = {
-        "layer": res.layer,
-        "group": res.group,
-        "batch": b,
-        "mapping": str(res.mapping),
-        "macs": res.macs // b if res.macs % b == 0 else res.macs / b,
-        "nonzero_macs": res.nonzero_macs / b,
-        "energy_j": res.energy.total_j,
-        "latency_s": res.latency_s / b,
+    glb = {op: (res.glb_reads[op] + res.glb_writes[op]) / b for op in ("filter", "ifmap", "psum")}
+    dram = {
+        "filter": res.dram_reads["filter"] / b,
+        "ifmap": res.dram_reads["ifmap"] / b,
+        "ofmap": res.dram_writes["ofmap"] / b,
+    }
+    extra: dict[str, object] = {
+        "engine": res.engine,
         "cycles": res.cycles,
         "batch_latency_s": res.latency_s,
-        "active_pes": res.active_pes,
-        "utilization": res.utilization,
         "passes": res.passes,
-        "rf_accesses": res.rf_accesses / b,
-        "glb_accesses": res.glb_accesses / b,
-        "dram_accesses": res.dram_accesses / b,
         "glb_reads": sum(res.glb_reads.values()),
         "glb_writes": sum(res.glb_writes.values()),
         "dram_reads": sum(res.dram_reads.values()),
@@ -216,11 +225,9 @@ def result_row(res: RSLayerResult) -> dict:
         "dram_read_bytes": sum(res.dram_reads.values()) * res.word_bytes,
         "dram_write_bytes": sum(res.dram_writes.values()) * res.word_bytes,
         "stall_cycles": res.stall_cycles,
-        "inter_pe_transfers": res.inter_pe_transfers,
     }
-    for k, v in res.cycles_by_cause.items():
-        row[f"cycles_{k}"] = v
-    for prefix, d in (
+    extra.update({f"cycles_{k}": v for k, v in res.cycles_by_cause.items()})
+    for prefix, counts in (
         ("rf_reads", res.rf_reads),
         ("rf_writes", res.rf_writes),
         ("noc", res.noc_deliveries),
@@ -229,38 +236,23 @@ def result_row(res: RSLayerResult) -> dict:
         ("dram_reads", res.dram_reads),
         ("dram_writes", res.dram_writes),
     ):
-        for k, v in d.items():
-            row[f"{prefix}_{k}"] = v
-    for col in BREAKDOWN_COLUMNS:
-        row[col] = getattr(res.energy, col)
-    return row
-
-
-def network_frame(
-    network: Network,
-    config: AcceleratorConfig,
-    batch: int | None = None,
-    engine: str = "fast",
-    policy: str = "chip",
-    mappings: dict[str, RSMapping] | None = None,
-) -> pd.DataFrame:
-    """One row per conv/FC layer: per-image energy and counts; cycles and counts of the batch.
-
-    `mappings` pins the mapping of the layers it names; the others are chosen by `policy`.
-
-    `macs`, `nonzero_macs`, `energy_j`, `latency_s`, `rf/glb/dram_accesses` and the breakdown
-    columns are per image; `cycles`, `batch_latency_s`, `glb_reads`, ... are for the batch.
-    """
-    rows = []
-    for layer in network.compute_layers:
-        res = simulate_layer(
-            layer,
-            config,
-            mapping=(mappings or {}).get(layer.name),
-            batch=batch,
-            engine=engine,
-            first_layer=network.reads_image(layer),
-            policy=policy,
-        )
-        rows.append(result_row(res))
-    return pd.DataFrame(rows)
+        extra.update({f"{prefix}_{k}": v for k, v in counts.items()})
+    return LayerResult(
+        layer=res.layer,
+        group=res.group,
+        model=MODEL_NAME,
+        batch=b,
+        macs=res.macs // b if res.macs % b == 0 else res.macs / b,
+        nonzero_macs=res.nonzero_macs / b,
+        energy_j=res.energy.total_j,
+        latency_s=res.latency_s / b,
+        breakdown=res.energy,
+        rf_accesses=res.rf_accesses / b,
+        inter_pe_transfers=res.inter_pe_transfers / b,
+        glb=glb,
+        dram=dram,
+        utilization=res.utilization,
+        active_pes=res.active_pes,
+        mapping=str(res.mapping),
+        extra=extra,
+    )

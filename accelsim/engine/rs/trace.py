@@ -23,31 +23,33 @@ from accelsim.engine.rs.fast import (
     C_COMPUTE,
     C_DRAIN,
     C_DRAM,
-    C_FILTER,
-    C_IFMAP,
-    C_PSUM_IN,
-    C_PSUM_OUT,
-    K_DRAM_FLT,
-    K_DRAM_IF,
-    K_DRAM_OF,
-    K_GLB_FLT_R,
-    K_GLB_FLT_W,
-    K_GLB_IF_R,
-    K_GLB_IF_W,
-    K_GLB_PSUM_R,
-    K_GLB_PSUM_W,
+    C_FILTER_LOAD,
+    C_IFMAP_NOC,
+    C_PSUM_IN_NOC,
+    C_PSUM_OUT_NOC,
+    K_DRAM_FILTER_READS,
+    K_DRAM_IFMAP_READS,
+    K_DRAM_OFMAP_WRITES,
+    K_GLB_FILTER_READS,
+    K_GLB_FILTER_WRITES,
+    K_GLB_IFMAP_READS,
+    K_GLB_IFMAP_WRITES,
+    K_GLB_PSUM_READS,
+    K_GLB_PSUM_WRITES,
     K_INTER_PE,
     K_MACS,
-    K_NOC_FLT,
-    K_NOC_IF,
-    K_NOC_PIN,
-    K_NOC_POUT,
+    K_NOC_FILTER,
+    K_NOC_IFMAP,
+    K_NOC_PSUM_IN,
+    K_NOC_PSUM_OUT,
     K_PASSES,
-    K_RF_FLT_W,
-    K_RF_IF_W,
-    K_RF_PSUM_W,
+    K_RF_FILTER_WRITES,
+    K_RF_IFMAP_WRITES,
+    K_RF_PSUM_WRITES_NOC,
     N_CAUSES,
     N_COUNTS,
+    KernelPlan,
+    kernel_plan,
 )
 from accelsim.engine.rs.plan import RSPlan
 from accelsim.errors import AccelsimError
@@ -101,7 +103,7 @@ class TraceRun:
     activity: dict[str, np.ndarray] | None
 
 
-def _program(P: RSPlan) -> list[PassSpec]:
+def _program(P: KernelPlan) -> list[PassSpec]:
     K = P.C // (P.q * P.r)
     B = P.M // P.m
     J = P.m // (P.p * P.t)
@@ -131,7 +133,7 @@ def _program(P: RSPlan) -> list[PassSpec]:
     return out
 
 
-def _column_receivers(P: RSPlan, ee: int) -> np.ndarray:
+def _column_receivers(P: KernelPlan, ee: int) -> np.ndarray:
     """PEs that receive each ifmap value of one column (q*r channels x rows_in rows).
 
     Row y of a channel goes diagonally to the PEs (i, j) of its set with j*U + i = y, in each of
@@ -148,7 +150,7 @@ def simulate_trace(
     plan: RSPlan, record: bool = False, max_cycles: int = TRACE_MAX_CYCLES
 ) -> TraceRun:
     """Step the plan cycle by cycle; `record` keeps the per-cycle activity (see ACTIVITY)."""
-    P = plan
+    P = kernel_plan(plan)  # the fast engine's view of the plan, field for field
     counts = np.zeros(N_COUNTS, dtype=np.int64)
     cycles = np.zeros(N_CAUSES, dtype=np.int64)
     program = _program(P)
@@ -247,11 +249,11 @@ def simulate_trace(
                     filt_fetch = enqueue(Transfer(flt, "filter"))
                 # Filter multicast into the scratchpads, then the column steps.
                 filter_left = flt
-                cycles[C_FILTER] += -(-flt // P.filter_rate)
-                counts[K_NOC_FLT] += flt
-                counts[K_GLB_FLT_R] += flt
+                cycles[C_FILTER_LOAD] += -(-flt // P.filter_rate)
+                counts[K_NOC_FILTER] += flt
+                counts[K_GLB_FILTER_READS] += flt
                 pes = P.R * cur.ee * P.r * P.t
-                counts[K_RF_FLT_W] += pes * P.p * P.q * P.S
+                counts[K_RF_FILTER_WRITES] += pes * P.p * P.q * P.S
                 counts[K_PASSES] += 1
                 body_start = INF
                 N = cur.nn * P.F
@@ -290,13 +292,13 @@ def simulate_trace(
             ):
                 prev_c_end = c_end[-1] if s_c else t0
                 bound = max(prev_c_end, ifb.done_at[s_c])
-                cause = C_IFMAP
+                cause = C_IFMAP_NOC
                 if has_pin and pib.done_at[s_c] > bound:
                     bound = pib.done_at[s_c]
-                    cause = C_PSUM_IN
+                    cause = C_PSUM_IN_NOC
                 if s_c > 1 and o_start[s_c - 2] > bound:
                     bound = o_start[s_c - 2]
-                    cause = C_PSUM_OUT
+                    cause = C_PSUM_OUT_NOC
                 if now > prev_c_end:
                     cycles[cause] += now - prev_c_end
                 cycles[C_COMPUTE] += d_c
@@ -350,9 +352,9 @@ def simulate_trace(
                     + col_recv_cum[b % L]
                     - col_recv_cum[a % L]
                 )
-                counts[K_RF_IF_W] += recv
-                counts[K_NOC_IF] += step
-                counts[K_GLB_IF_R] += step
+                counts[K_RF_IFMAP_WRITES] += recv
+                counts[K_NOC_IFMAP] += step
+                counts[K_GLB_IFMAP_READS] += step
                 if_delivered = b
                 ifb.remaining -= step
                 moved["ifmap_bus"] = step
@@ -361,9 +363,9 @@ def simulate_trace(
             if pib.busy:
                 step = min(pib.rate, pib.remaining)
                 pib.remaining -= step
-                counts[K_NOC_PIN] += step
-                counts[K_GLB_PSUM_R] += step
-                counts[K_RF_PSUM_W] += step
+                counts[K_NOC_PSUM_IN] += step
+                counts[K_GLB_PSUM_READS] += step
+                counts[K_RF_PSUM_WRITES_NOC] += step
                 moved["psum_in_bus"] = step
                 if pib.remaining == 0:
                     pib.done_at.append(now + 1)
@@ -390,8 +392,8 @@ def simulate_trace(
             if pob.busy:
                 step = min(pob.rate, pob.remaining)
                 pob.remaining -= step
-                counts[K_NOC_POUT] += step
-                counts[K_GLB_PSUM_W] += step
+                counts[K_NOC_PSUM_OUT] += step
+                counts[K_GLB_PSUM_WRITES] += step
                 moved["psum_out_bus"] = step
                 if pob.remaining == 0:
                     pob.done_at.append(now + 1)
@@ -403,14 +405,14 @@ def simulate_trace(
                 tr = link_cur
                 tr.done_at = now + 1
                 if tr.kind == "filter":
-                    counts[K_DRAM_FLT] += tr.words
-                    counts[K_GLB_FLT_W] += flt
+                    counts[K_DRAM_FILTER_READS] += tr.words
+                    counts[K_GLB_FILTER_WRITES] += flt
                 elif tr.kind == "ifmap":
-                    counts[K_DRAM_IF] += tr.words
-                    counts[K_GLB_IF_W] += tr.values
+                    counts[K_DRAM_IFMAP_READS] += tr.words
+                    counts[K_GLB_IFMAP_WRITES] += tr.values
                 else:
-                    counts[K_DRAM_OF] += tr.words
-                    counts[K_GLB_PSUM_R] += tr.values
+                    counts[K_DRAM_OFMAP_WRITES] += tr.words
+                    counts[K_GLB_PSUM_READS] += tr.values
                 link_cur = None
         if record:
             act["active_pes"].append(busy_pes)

@@ -3,7 +3,7 @@
 from accelsim.engine.systolic.engine import (
     MEMORY_MODELS,
     SystolicLayerResult,
-    network_frame,
+    layer_result,
     simulate_layer,
     simulate_network,
 )
@@ -11,7 +11,7 @@ from accelsim.engine.systolic.engine import (
 __all__ = [
     "MEMORY_MODELS",
     "SystolicLayerResult",
-    "network_frame",
+    "layer_result",
     "simulate_layer",
     "simulate_network",
 ]

@@ -3,51 +3,35 @@
 `simulate_layer` runs one conv/FC layer (all its groups, the whole batch) under a memory model:
 `scalesim` (SCALE-Sim 3.0.0's default CALC mode, exactly) or `default` (sound double-buffered
 SRAMs); `demand=True` uses the cycle-by-cycle path instead of the fast one (small layers only;
-scalesim model). `network_frame` returns one row per conv/FC layer with the columns every accelsim
-model shares.
+scalesim model).
 
 Energy uses the configuration's `EnergyTable` through `energy_from_counts`, with systolic
 structures mapped onto its levels: MAC = every multiply-accumulate the array performs (no zero
 gating); RF = one accumulator-register update per MAC; inter-PE = two operand hops between
 neighbouring PEs per MAC (the two moving operands of the dataflow); GLB = SRAM reads + writes;
-DRAM = DRAM reads + writes. Energies are per image.
+DRAM = DRAM reads + writes. Energies are per image. `layer_result` fills the result contract.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pandas as pd
-
-from accelsim.energy.record import BREAKDOWN_COLUMNS, AccessCounts, energy_from_counts
+from accelsim.energy.record import AccessCounts, energy_from_counts
 from accelsim.engine.systolic.counters import GemmCounters
 from accelsim.engine.systolic.default_memory import simulate_gemm_default
 from accelsim.engine.systolic.demand import simulate_gemm_demand
 from accelsim.engine.systolic.scalesim_memory import simulate_gemm, simulate_gemms
 from accelsim.errors import AccelsimError
-from accelsim.hardware.config import AcceleratorConfig
+from accelsim.hardware.accelerator import Accelerator
 from accelsim.hardware.systolic import SystolicArray
+from accelsim.models.result import LayerResult
 from accelsim.workload.layer import ConvLayer
 from accelsim.workload.network import Network
 from dataflows.systolic import ConvGemm, SystolicMapping, layer_gemms
 
 MEMORY_MODELS = ("scalesim", "default")
 
-FRAME_COLUMNS = (
-    "layer", "group", "batch", "macs", "nonzero_macs", "energy_j", "latency_s", "cycles",
-    "batch_latency_s", "active_pes", "utilization", "rf_accesses",
-    "glb_accesses", "dram_accesses", "glb_reads", "glb_writes", "dram_reads", "dram_writes",
-    "dram_read_bytes", "dram_write_bytes", "stall_cycles", "inter_pe_transfers",
-    "sram_ifmap_reads", "sram_filter_reads", "sram_ofmap_writes", "dram_ifmap_reads",
-    "dram_filter_reads", "dram_ofmap_writes", "dram_ofmap_reads", "mapping_efficiency",
-    "compute_utilization",
-    "bw_sram_ifmap",
-    "bw_sram_filter",
-    "bw_sram_ofmap",
-    "bw_dram_ifmap",
-    "bw_dram_filter",
-    "bw_dram_ofmap",
-)  # fmt: skip
+MODEL_NAME = "systolic"
 
 
 @dataclass(frozen=True)
@@ -156,8 +140,15 @@ def bandwidths(c: GemmCounters) -> dict[str, float]:
     }
 
 
-def _row(layer: ConvLayer, result: SystolicLayerResult, array: SystolicArray,
-         config: AcceleratorConfig, batch: int) -> dict[str, object]:  # fmt: skip
+def layer_result(layer: ConvLayer, result: SystolicLayerResult, config: Accelerator,
+                 batch: int) -> LayerResult:  # fmt: skip
+    """The result contract of a layer on a systolic array (see the module docstring for how its
+    structures map onto the energy table's levels).
+
+    Shared columns per image; the model's own columns (`cycles`, `sram_*`, `dram_*_reads/writes`,
+    `stall_cycles`, bandwidths) for the batch and all groups, as SCALE-Sim reports them.
+    """
+    array = config.hardware
     c, r = result.per_gemm, result.repeats
     mapping = SystolicMapping.of(result.gemm, array.rows, array.cols, array.dataflow)
     cycles = c.cycles * r
@@ -167,27 +158,19 @@ def _row(layer: ConvLayer, result: SystolicLayerResult, array: SystolicArray,
     dram_reads = (c.dram_ifmap_reads + c.dram_filter_reads + c.dram_ofmap_reads) * r
     dram_writes = c.dram_ofmap_writes * r
     latency_s = cycles / array.clock_hz
+    glb = {"filter": c.sram_filter_reads * r / batch, "ifmap": c.sram_ifmap_reads * r / batch,
+           "psum": sram_writes / batch}  # fmt: skip
+    dram = {"filter": c.dram_filter_reads * r / batch, "ifmap": c.dram_ifmap_reads * r / batch,
+            "ofmap": (c.dram_ofmap_writes + c.dram_ofmap_reads) * r / batch}  # fmt: skip
     counts = AccessCounts(nonzero_macs=macs_done / batch, rf_accesses=macs_done / batch,
                           inter_pe_transfers=2 * macs_done / batch,
                           glb_accesses=(sram_reads + sram_writes) / batch,
                           dram_accesses=(dram_reads + dram_writes) / batch)  # fmt: skip
     energy = energy_from_counts(counts, config.energy, latency_s / batch)
-    utilization = macs_done / (cycles * array.num_macs)
-    row: dict[str, object] = {
-        "layer": layer.name,
-        "group": layer.group_label,
-        "batch": batch,
-        "macs": layer.macs,
-        "nonzero_macs": macs_done / batch,
-        "energy_j": energy.total_j,
-        "latency_s": latency_s / batch,
+    extra: dict[str, object] = {
+        "memory": result.memory,
         "cycles": cycles,
         "batch_latency_s": latency_s,
-        "active_pes": min(mapping.sr, array.rows) * min(mapping.sc, array.cols),
-        "utilization": utilization,
-        "rf_accesses": macs_done / batch,
-        "glb_accesses": (sram_reads + sram_writes) / batch,
-        "dram_accesses": (dram_reads + dram_writes) / batch,
         "glb_reads": sram_reads,
         "glb_writes": sram_writes,
         "dram_reads": dram_reads,
@@ -195,7 +178,6 @@ def _row(layer: ConvLayer, result: SystolicLayerResult, array: SystolicArray,
         "dram_read_bytes": dram_reads * array.word_bytes,
         "dram_write_bytes": dram_writes * array.word_bytes,
         "stall_cycles": c.stall_cycles * r,
-        "inter_pe_transfers": 2 * macs_done,
         "sram_ifmap_reads": c.sram_ifmap_reads * r,
         "sram_filter_reads": c.sram_filter_reads * r,
         "sram_ofmap_writes": sram_writes,
@@ -208,35 +190,34 @@ def _row(layer: ConvLayer, result: SystolicLayerResult, array: SystolicArray,
         **bandwidths(c),
     }
     if result.memory == "scalesim":
-        row["cycles_incl_prefetch"] = result.cycles_incl_prefetch
-    row.update(energy.as_dict())
-    return row
+        extra["cycles_incl_prefetch"] = result.cycles_incl_prefetch
+    return LayerResult(
+        layer=layer.name,
+        group=layer.group_label or layer.name,
+        model=MODEL_NAME,
+        batch=batch,
+        macs=layer.macs,
+        nonzero_macs=macs_done / batch,
+        energy_j=energy.total_j,
+        latency_s=latency_s / batch,
+        breakdown=energy,
+        rf_accesses=macs_done / batch,
+        inter_pe_transfers=2 * macs_done / batch,
+        glb=glb,
+        dram=dram,
+        utilization=macs_done / (cycles * array.num_macs),
+        active_pes=min(mapping.sr, array.rows) * min(mapping.sc, array.cols),
+        mapping=f"{array.dataflow} Sr={mapping.sr},Sc={mapping.sc},T={mapping.t},"
+        f"folds={mapping.row_folds}x{mapping.col_folds}",
+        extra=extra,
+    )
 
 
-def network_frame(network: Network, array: SystolicArray, config: AcceleratorConfig,
-                  memory: str = "scalesim", batch: int | None = None,
-                  demand: bool = False) -> pd.DataFrame:  # fmt: skip
-    """One row per conv/FC layer, in the row-stationary simulator's convention.
-
-    Per image: `macs`, `nonzero_macs`, `energy_j`, `latency_s`, `rf/glb/dram_accesses` and the
-    energy breakdown. For the batch (and all groups): `cycles`, `batch_latency_s`, the SRAM and
-    DRAM counters (`glb_*`, `dram_*`, `sram_*`), `stall_cycles`, `inter_pe_transfers`.
-
-    `batch` (default 1) images are processed together: M = batch x E x F. Column meanings are in
-    `docs/systolic.md`; `cycles_incl_prefetch` appears in `scalesim` mode only. `demand=True`
-    uses the cycle-by-cycle path (same numbers, slow; small layers only).
-    """
-    batch = 1 if batch is None else batch
-    results = simulate_network(network, array, memory, batch, demand)
-    return results_frame(network, results, array, config, memory, batch)
-
-
-def results_frame(network: Network, results: list[SystolicLayerResult], array: SystolicArray,
-                  config: AcceleratorConfig, memory: str, batch: int) -> pd.DataFrame:  # fmt: skip
-    """The `network_frame` of results already simulated (one per conv/FC layer, in order)."""
-    rows = [_row(layer, result, array, config, batch)
-            for layer, result in zip(network.compute_layers, results, strict=True)]  # fmt: skip
-    columns = list(FRAME_COLUMNS)
-    if memory == "scalesim":
-        columns.insert(columns.index("cycles") + 1, "cycles_incl_prefetch")
-    return pd.DataFrame(rows, columns=columns + list(BREAKDOWN_COLUMNS))
+def check_systolic(config: Accelerator) -> SystolicArray:
+    """The systolic simulator runs systolic arrays only."""
+    if config.kind != "systolic":
+        raise AccelsimError(
+            f"the systolic simulator runs systolic arrays; '{config.name}' is a {config.kind} "
+            "array (try --accelerator scalesim-32x32, or --dataflow os|ws|is)"
+        )
+    return config.hardware

@@ -140,7 +140,8 @@ def _prepare(gemm: ConvGemm, array: SystolicArray, words: tuple[int, int, int] |
     m = SystolicMapping.of(gemm, array.rows, array.cols, array.dataflow)
     if array.word_bytes != 1:
         raise AccelsimError(
-            "memory 'scalesim' models SCALE-Sim's 1-byte words: word_bytes must be 1"
+            f"memory 'scalesim' models SCALE-Sim's 1-byte words: the array is {array.bits}-bit "
+            "(use an 8-bit systolic accelerator, or --memory default)"
         )
     words = array.sram_words if words is None else words
     if min(words[0], words[1]) < 100:

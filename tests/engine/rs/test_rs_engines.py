@@ -7,14 +7,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accelsim.coding.rlc_size import rlc_words
+from accelsim.api import run
+from accelsim.coding.rlc_size import chip_rlc_format, rlc_words
 from accelsim.energy.record import BREAKDOWN_COLUMNS, AccessCounts, energy_from_counts
-from accelsim.engine.rs import network_frame, simulate_layer
+from accelsim.engine.rs import simulate_layer
 from accelsim.engine.rs.plan import CYCLE_CAUSES, make_plan
 from accelsim.engine.rs.simulate import run_plan
 from accelsim.engine.rs.trace import ACTIVITY, simulate_trace
 from accelsim.errors import AccelsimError
-from accelsim.hardware import Accelerator, AcceleratorConfig, resolve_config
+from accelsim.hardware import Accelerator, SpatialArray, resolve_accelerator
 from accelsim.hardware.energy import eyeriss_energy
 from accelsim.workload.builtin import builtin_network
 from accelsim.workload.layer import ConvLayer
@@ -26,7 +27,12 @@ from dataflows.row_stationary import (
     parse_mapping,
 )
 
-CFG = resolve_config("eyeriss")
+CFG = resolve_accelerator("eyeriss")
+
+
+def network_frame(network, accelerator, batch):
+    """The rs model's results frame, through the public API every command uses."""
+    return run(network, accelerator, "rs", batch=batch)
 
 
 @st.composite
@@ -55,7 +61,7 @@ def small_cases(draw):
         ofmap_zero=draw(st.floats(0, 0.9)),
     )
     bits = draw(st.sampled_from([8, 16]))
-    hw = Accelerator(
+    hw = SpatialArray(
         name="small",
         pe_rows=draw(st.integers(R, 8)),
         pe_cols=draw(st.integers(1, 8)),
@@ -78,7 +84,7 @@ def small_cases(draw):
     if len(maps) == 0:
         return None
     row = maps[draw(st.integers(0, len(maps) - 1))]
-    config = AcceleratorConfig("small", hw, eyeriss_energy(bits))
+    config = Accelerator("small", hw, eyeriss_energy(bits), chip_rlc_format(bits))
     return layer, config, RSMapping(*map(int, row)), batch, draw(st.booleans())
 
 

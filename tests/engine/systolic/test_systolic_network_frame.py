@@ -1,13 +1,16 @@
-"""network_frame / simulate_layer: columns, groups, batch, energy, bad input."""
+"""The systolic model's frame and simulate_layer: columns, groups, batch, energy, bad input."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
+from accelsim.api import run
 from accelsim.energy.record import BREAKDOWN_COLUMNS
-from accelsim.engine.systolic import network_frame, simulate_layer
+from accelsim.engine.systolic import simulate_layer
 from accelsim.errors import AccelsimError
-from accelsim.hardware.config import resolve_config
+from accelsim.hardware import preset
 from accelsim.hardware.systolic import SystolicArray
 from accelsim.workload.builtin import builtin_network
 from accelsim.workload.layer import ConvLayer, PoolLayer
@@ -17,6 +20,12 @@ CORE = ("layer", "cycles", "latency_s", "active_pes", "macs", "glb_reads", "glb_
         "dram_reads", "dram_writes", "energy_j", "sram_ifmap_reads", "sram_filter_reads",
         "sram_ofmap_writes", "dram_ifmap_reads", "dram_filter_reads", "dram_ofmap_writes",
         "utilization", "nonzero_macs", "rf_accesses", "glb_accesses", "dram_accesses")  # fmt: skip
+
+
+def network_frame(network, array, memory="scalesim"):
+    """The systolic model's results frame for `array` (energy table of the scalesim preset)."""
+    accelerator = replace(preset("scalesim-32x32"), hardware=array)
+    return run(network, accelerator, "systolic", memory=memory)
 
 
 def _small() -> Network:
@@ -29,7 +38,7 @@ def _small() -> Network:
 
 @pytest.mark.parametrize("memory", ["scalesim", "default"])
 def test_columns_and_totals(memory):
-    frame = network_frame(_small(), SystolicArray(8, 8, "ws", 4, 4, 4), resolve_config(), memory)
+    frame = network_frame(_small(), SystolicArray(8, 8, "ws", 4, 4, 4), memory)
     for column in CORE + BREAKDOWN_COLUMNS:
         assert column in frame.columns
     assert ("cycles_incl_prefetch" in frame.columns) == (memory == "scalesim")
@@ -69,8 +78,7 @@ def test_demand_path_through_simulate_layer():
 
 
 def test_alexnet_runs_every_layer():
-    frame = network_frame(builtin_network("alexnet"), SystolicArray(12, 14, "os"),
-                          resolve_config(), "scalesim")  # fmt: skip
+    frame = network_frame(builtin_network("alexnet"), SystolicArray(12, 14, "os"))
     assert frame["layer"].tolist() == [f"conv{i}" for i in range(1, 6)] + ["fc6", "fc7", "fc8"]
     assert (frame["utilization"] <= 1).all()
 
@@ -95,7 +103,7 @@ def test_bandwidth_columns_equal_scalesim_bandwidth_report():
     case = (Path(__file__).resolve().parents[3] / "validation" / "data" / "scalesim_golden"
             / "alexnet_32x32_64-64-64_os")  # fmt: skip
     net = load_network(str(case / "topology.csv"))
-    frame = network_frame(net, read_scalesim_config(case / "scale.cfg").array, resolve_config())
+    frame = network_frame(net, read_scalesim_config(case / "scale.cfg").array)
     lines = (case / "BANDWIDTH_REPORT.csv").read_text().splitlines()[1:]
     columns = ("bw_sram_ifmap", "bw_sram_filter", "bw_sram_ofmap", "bw_dram_ifmap",
                "bw_dram_filter", "bw_dram_ofmap")  # fmt: skip

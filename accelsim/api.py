@@ -1,0 +1,73 @@
+"""The Python API: evaluate a network on an accelerator with any registered model.
+
+    import accelsim
+    frame = accelsim.run("alexnet", "eyeriss", model="analytical")       # a DataFrame
+    frame = accelsim.run("vgg16", "eyeriss", model="rs", batch=3, mapper="energy")
+    frame = accelsim.run("alexnet", "tpu-v1", model="systolic", memory="default")
+    results = accelsim.evaluate(network, accelerator, model="simulated")  # LayerResult records
+
+Networks are a `Network`, a built-in name or a file path; accelerators an `Accelerator`, a preset
+name or a file path. Every model fills the same columns (`accelsim.models.result`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accelsim.errors import AccelsimError
+from accelsim.hardware.accelerator import Accelerator
+from accelsim.hardware.config import resolve_accelerator
+from accelsim.models.registry import SIMULATOR_FOR_KIND, model_options, resolve_model
+from accelsim.models.result import LayerResult, results_frame
+from accelsim.workload.network import Network
+
+
+def as_network(network: Network | str) -> Network:
+    """A network, a built-in network's name, or a network file, with at least one conv/FC layer."""
+    if isinstance(network, str):
+        from accelsim.workload.loaders import load_network
+
+        network = load_network(network)
+    if not isinstance(network, Network):
+        raise AccelsimError(f"expected a network, a built-in name or a file, got {network!r}")
+    if not network.compute_layers:
+        raise AccelsimError(f"network '{network.name}' has no conv or fc layer to evaluate")
+    return network
+
+
+def as_accelerator(accelerator: Accelerator | str | None, model: str = "analytical") -> Accelerator:
+    """An accelerator, a preset name or a file; None is the default array for `model`'s kind."""
+    if isinstance(accelerator, Accelerator):
+        return accelerator
+    if accelerator is None:
+        kinds = {v: k for k, v in SIMULATOR_FOR_KIND.items()}
+        dataflow = "os" if kinds.get(model) == "systolic" else None
+        return resolve_accelerator(None, dataflow=dataflow)
+    return resolve_accelerator(accelerator)
+
+
+def evaluate(
+    network: Network | str,
+    accelerator: Accelerator | str | None = None,
+    model: str = "analytical",
+    **options: Any,
+) -> list[LayerResult]:
+    """Every conv/FC layer of `network` on `accelerator` by `model`, as result records.
+
+    `options` are the model's (see `accelsim.models.registry.models()[name].options`); one the
+    model does not take is an error.
+    """
+    net = as_network(network)
+    acc = as_accelerator(accelerator, model)
+    spec, fixed = resolve_model(model, acc.kind)
+    return spec.evaluate(net, acc, model_options(spec, {**fixed, **options}))
+
+
+def run(
+    network: Network | str,
+    accelerator: Accelerator | str | None = None,
+    model: str = "analytical",
+    **options: Any,
+):
+    """`evaluate` as a DataFrame: one row per conv/FC layer, the shared columns first."""
+    return results_frame(evaluate(network, accelerator, model, **options))

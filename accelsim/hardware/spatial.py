@@ -1,0 +1,119 @@
+"""A spatial PE array (Eyeriss-like): PE grid, per-PE scratchpads, global buffer, buses, clocks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from accelsim.errors import AccelsimError
+
+
+@dataclass(frozen=True)
+class SpatialArray:
+    """A spatial PE array with per-PE scratchpads and a global buffer (GLB).
+
+    Scratchpad sizes are in words of `bits`; buffer sizes in kB of 1024 bytes. Defaults are
+    Eyeriss (Chen et al., JSSC 2017): 12 x 14 PEs, 12/224/24-word ifmap/filter/psum spads, a 108 kB
+    GLB of which 100 kB hold ifmaps and psums, 200 MHz core clock, a 64-bit DRAM link at 60 MHz.
+    Its dataflow is row-stationary (`dataflows.row_stationary`).
+    """
+
+    kind: ClassVar[str] = "spatial"
+    dataflows: ClassVar[tuple[str, ...]] = ("rs",)
+
+    name: str = "eyeriss"
+    pe_rows: int = 12
+    pe_cols: int = 14
+    bits: int = 16
+    spad_ifmap_words: int = 12
+    spad_filter_words: int = 224
+    spad_psum_words: int = 24
+    glb_kb: float = 108.0
+    glb_ifmap_psum_kb: float = 100.0
+    glb_filter_kb: float = 8.0
+    clock_hz: float = 200e6
+    dram_bus_bits: int = 64
+    dram_clock_hz: float = 60e6
+    noc_filter_bits: int = 64
+    noc_ifmap_bits: int = 16
+    noc_psum_bits: int = 64
+    local_link_bits: int = 64
+
+    def __post_init__(self) -> None:
+        ints = (
+            "pe_rows",
+            "pe_cols",
+            "bits",
+            "spad_ifmap_words",
+            "spad_filter_words",
+            "spad_psum_words",
+            "dram_bus_bits",
+            "noc_filter_bits",
+            "noc_ifmap_bits",
+            "noc_psum_bits",
+            "local_link_bits",
+        )
+        for field in ints:
+            value = getattr(self, field)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise AccelsimError(
+                    f"spatial array '{self.name}': {field} must be a positive integer, got {value!r}"
+                )
+        for field in ("glb_kb", "glb_ifmap_psum_kb", "glb_filter_kb", "clock_hz", "dram_clock_hz"):
+            value = getattr(self, field)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+                raise AccelsimError(
+                    f"spatial array '{self.name}': {field} must be a positive number, got {value!r}"
+                )
+            object.__setattr__(self, field, float(value))
+        if self.bits not in (8, 16):
+            raise AccelsimError(
+                f"spatial array '{self.name}': bits must be 8 or 16, got {self.bits}"
+            )
+        if self.glb_ifmap_psum_kb + self.glb_filter_kb > self.glb_kb + 1e-9:
+            raise AccelsimError(
+                f"spatial array '{self.name}': glb_ifmap_psum_kb + glb_filter_kb "
+                f"({self.glb_ifmap_psum_kb} + {self.glb_filter_kb}) exceeds glb_kb {self.glb_kb}"
+            )
+        for field in (
+            "noc_filter_bits",
+            "noc_ifmap_bits",
+            "noc_psum_bits",
+            "dram_bus_bits",
+            "local_link_bits",
+        ):
+            if getattr(self, field) % self.bits:
+                raise AccelsimError(
+                    f"spatial array '{self.name}': {field} {getattr(self, field)} "
+                    f"is not a multiple of the word width {self.bits}"
+                )
+
+    @property
+    def dataflow(self) -> str:
+        return "rs"
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """Rows x columns of the array."""
+        return (self.pe_rows, self.pe_cols)
+
+    @property
+    def num_pes(self) -> int:
+        return self.pe_rows * self.pe_cols
+
+    @property
+    def word_bytes(self) -> int:
+        return self.bits // 8
+
+    @property
+    def glb_ifmap_psum_words(self) -> int:
+        """Words of ifmap + psum storage in the GLB."""
+        return int(self.glb_ifmap_psum_kb * 1024 * 8) // self.bits
+
+    @property
+    def glb_filter_words(self) -> int:
+        return int(self.glb_filter_kb * 1024 * 8) // self.bits
+
+    @property
+    def peak_macs_per_s(self) -> float:
+        return self.num_pes * self.clock_hz

@@ -1,0 +1,80 @@
+"""Model `analytical`: CNNergy (NeuPart, TVLSI 2020) on a spatial array, per image.
+
+`batch` is CNNergy's n, the images per pass its schedule assumes (the layer's `batch_n`, or
+computed with `compute_n`). Model columns: the schedule and pass counts (`docs/cnnergy.md`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from accelsim.analytical.cnnergy import MACS_PER_S, evaluate_network
+from accelsim.hardware.accelerator import Accelerator
+from accelsim.models.registry import Model
+from accelsim.models.result import LayerResult
+from accelsim.workload.network import Network
+
+NAME = "analytical"
+
+
+def evaluate(network: Network, accelerator: Accelerator, options: dict) -> list[LayerResult]:
+    results = evaluate_network(
+        network, accelerator, compute_n=options["compute_n"], macs_per_s=options["macs_per_s"]
+    )
+    return [_result(res) for res in results]
+
+
+def _result(res) -> LayerResult:  # noqa: ANN001 - a CnnergyLayer
+    sch = res.schedule
+    sched = asdict(sch)
+    for key in ("n", "n_computed", "rules"):
+        sched.pop(key)
+    extra = {
+        "n": sch.n,
+        "n_computed": sch.n_computed,
+        "energy_j_computed_n": res.energy_j_computed_n,
+        **sched,
+        "total_kb": sch.total_kb,
+        "z_passes": res.z_passes,
+        "filter_passes": res.filter_passes,
+        "y_passes": res.y_passes,
+        "x_passes": res.x_passes,
+        "rules": "+".join(sch.rules) or "none",
+    }
+    return LayerResult(
+        layer=res.layer,
+        group=res.group,
+        model=NAME,
+        batch=sch.n,
+        macs=res.macs,
+        nonzero_macs=res.nonzero_macs,
+        energy_j=res.energy_j,
+        latency_s=res.latency_s,
+        breakdown=res.energy,
+        rf_accesses=res.rf_accesses,
+        inter_pe_transfers=res.inter_pe_transfers,
+        glb={
+            "filter": res.glb_filter_accesses,
+            "ifmap": res.glb_ifmap_accesses,
+            "psum": res.glb_psum_accesses,
+        },
+        dram={
+            "filter": res.dram_filter_accesses,
+            "ifmap": res.dram_ifmap_accesses,
+            "ofmap": res.dram_ofmap_accesses,
+        },
+        extra=extra,
+    )
+
+
+MODEL = Model(
+    name=NAME,
+    summary="CNNergy, the analytical energy model (reproduces its MATLAB reference)",
+    kinds=("spatial",),
+    evaluate=evaluate,
+    options={"compute_n": False, "macs_per_s": MACS_PER_S},
+    option_help={
+        "compute_n": "compute the images per pass instead of using the network's batch_n",
+        "macs_per_s": "throughput assumed for latency (default 23.1e9, Eyeriss on AlexNet)",
+    },
+)

@@ -1,0 +1,84 @@
+"""Model `rs`: the cycle-level row-stationary simulator of a spatial (Eyeriss-like) array.
+
+Options: `batch` (images per layer run; default the layer's `batch_n`, else 1), `engine`
+(`fast` or `trace`), `mapper` (`chip` or `energy`), `mappings` (layer name -> RSMapping or its
+text `m=..,n=..,...`; a key `*` pins every layer not named).
+"""
+
+from __future__ import annotations
+
+from accelsim.errors import AccelsimError
+from accelsim.hardware.accelerator import Accelerator
+from accelsim.models.registry import Model
+from accelsim.models.result import LayerResult
+from accelsim.workload.network import Network
+
+ALL_LAYERS = "*"
+
+
+def pinned_mappings(network: Network, mappings: dict | None) -> dict:
+    """Layer name -> RSMapping for the layers `mappings` pins (`*` = every other layer)."""
+    from dataflows.row_stationary import RSMapping, parse_mapping
+
+    if not mappings:
+        return {}
+    names = [layer.name for layer in network.compute_layers]
+    pins = {}
+    for key, value in mappings.items():
+        mapping = value if isinstance(value, RSMapping) else parse_mapping(str(value))
+        if key == ALL_LAYERS:
+            continue
+        if key not in names:
+            raise AccelsimError(f"mapping: no conv/FC layer named '{key}'")
+        pins[key] = mapping
+    if ALL_LAYERS in mappings:
+        value = mappings[ALL_LAYERS]
+        mapping = value if isinstance(value, RSMapping) else parse_mapping(str(value))
+        for name in names:
+            pins.setdefault(name, mapping)
+    return pins
+
+
+def evaluate(network: Network, accelerator: Accelerator, options: dict) -> list[LayerResult]:
+    from accelsim.engine.rs.simulate import layer_result, simulate_network
+
+    results = simulate_network(
+        network,
+        accelerator,
+        batch=options["batch"],
+        engine=options["engine"],
+        policy=options["mapper"],
+        mappings=pinned_mappings(network, options["mappings"]),
+    )
+    return [layer_result(res) for res in results]
+
+
+MODEL = Model(
+    name="rs",
+    summary="cycle-level simulator of a spatial PE array, row-stationary dataflow",
+    kinds=("spatial",),
+    evaluate=evaluate,
+    options={"batch": None, "engine": "fast", "mapper": "chip", "mappings": None},
+    option_help={
+        "batch": "images processed together (default: the layer's batch_n, else 1)",
+        "engine": "fast (pass by pass) or trace (cycle by cycle); identical results",
+        "mapper": "chip (the Eyeriss chip's choices) or energy (lowest simulated energy)",
+        "mappings": "layer -> m=..,n=..,e=..,p=..,q=..,r=..,t=.. (key * for every layer)",
+    },
+    table_columns=(
+        "layer",
+        "batch",
+        "mapping",
+        "active_pes",
+        "cycles",
+        "latency_s",
+        "utilization",
+        "macs",
+        "glb_reads",
+        "glb_writes",
+        "dram_reads",
+        "dram_writes",
+        "energy_j",
+    ),  # fmt: skip
+    plot="accelsim.engine.rs.plots:plot_layers",
+)

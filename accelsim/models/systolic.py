@@ -1,0 +1,68 @@
+"""Model `systolic`: the systolic-array simulator (OS/WS/IS), SCALE-Sim 3.0.0-compatible.
+
+Options: `batch` (images per GEMM, default 1), `memory` (`scalesim`: SCALE-Sim's CALC-mode memory
+model counter for counter; `default`: sound double-buffered SRAMs), `cycle_by_cycle` (replay every
+cycle, small layers only), `reports_dir` (also write SCALE-Sim's three report CSVs there).
+"""
+
+from __future__ import annotations
+
+from accelsim.errors import AccelsimError
+from accelsim.hardware.accelerator import Accelerator
+from accelsim.models.registry import Model
+from accelsim.models.result import LayerResult
+from accelsim.workload.network import Network
+
+
+def evaluate(network: Network, accelerator: Accelerator, options: dict) -> list[LayerResult]:
+    from accelsim.engine.systolic.engine import check_systolic, layer_result, simulate_network
+
+    array = check_systolic(accelerator)
+    memory, batch = options["memory"], options["batch"] or 1
+    if isinstance(batch, bool) or not isinstance(batch, int) or batch < 1:
+        raise AccelsimError(f"batch must be a positive integer, got {batch!r}")
+    if options["reports_dir"] is not None and memory != "scalesim":
+        raise AccelsimError("SCALE-Sim reports need memory 'scalesim'")
+    if options["cycle_by_cycle"] and memory != "scalesim":
+        raise AccelsimError("the cycle-by-cycle path models memory 'scalesim' only")
+    results = simulate_network(network, array, memory, batch, options["cycle_by_cycle"])
+    if options["reports_dir"] is not None:
+        from accelsim.interop.scalesim import write_scalesim_reports
+
+        counters = [r.per_gemm for r in results for _ in range(r.repeats)]
+        write_scalesim_reports(counters, array, options["reports_dir"])
+    return [
+        layer_result(layer, res, accelerator, batch)
+        for layer, res in zip(network.compute_layers, results, strict=True)
+    ]
+
+
+MODEL = Model(
+    name="systolic",
+    summary="systolic array (OS/WS/IS) simulator, SCALE-Sim 3.0.0 counter for counter",
+    kinds=("systolic",),
+    evaluate=evaluate,
+    options={"batch": None, "memory": "scalesim", "cycle_by_cycle": False, "reports_dir": None},
+    option_help={
+        "batch": "images processed together (default 1)",
+        "memory": "scalesim (SCALE-Sim's CALC mode, exactly) or default (double-buffered SRAMs)",
+        "cycle_by_cycle": "replay every cycle: same numbers, slow, small layers only",
+        "reports_dir": "also write SCALE-Sim's COMPUTE/BANDWIDTH/DETAILED_ACCESS reports here",
+    },
+    table_columns=(
+        "layer",
+        "cycles",
+        "cycles_incl_prefetch",
+        "latency_s",
+        "utilization",
+        "macs",
+        "sram_ifmap_reads",
+        "sram_filter_reads",
+        "sram_ofmap_writes",
+        "dram_ifmap_reads",
+        "dram_filter_reads",
+        "dram_ofmap_writes",
+        "energy_j",
+    ),  # fmt: skip
+    plot="accelsim.report.systolic_plot:plot_systolic_layers",
+)
