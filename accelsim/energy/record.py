@@ -9,6 +9,10 @@ Cc / (1 - Cc) x (on-chip + clock)).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 from accelsim.hardware.energy import EnergyTable
 
@@ -40,13 +44,16 @@ class EnergyBreakdown:
 
 @dataclass(frozen=True)
 class AccessCounts:
-    """Accesses of one image, in words of the accelerator's width (integers for the simulators)."""
+    """Accesses at each level, in words of the accelerator's width (integers for the simulators).
 
-    nonzero_macs: float
-    rf_accesses: float
-    inter_pe_transfers: float
-    glb_accesses: float
-    dram_accesses: float
+    Fields may be numpy arrays (one entry per candidate mapping): `energy_from_counts` is
+    elementwise, so the mapper ranks thousands of mappings with the same formula."""
+
+    nonzero_macs: float | np.ndarray
+    rf_accesses: float | np.ndarray
+    inter_pe_transfers: float | np.ndarray
+    glb_accesses: float | np.ndarray
+    dram_accesses: float | np.ndarray
 
 
 def energy_from_counts(

@@ -45,7 +45,6 @@ from dataflows.row_stationary.mapping import (
     MAPPING_FIELDS,
     LayerGeometry,
     RSMapping,
-    fmt_mapping_kb,
     geometry,
     parse_mapping,
 )
@@ -79,7 +78,6 @@ __all__ = [
     "compute_cycles",
     "dram_link_cycles",
     "enumerate_mappings",
-    "fmt_mapping_kb",
     "geometry",
     "glb_capacity_words",
     "max_sets",

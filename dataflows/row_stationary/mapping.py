@@ -3,7 +3,6 @@ layer that a mapping is chosen against (`LayerGeometry`)."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -126,8 +125,3 @@ def parse_mapping(text: str) -> RSMapping:
     if missing:
         raise AccelsimError(f"mapping: missing {', '.join(missing)}")
     return RSMapping(**values)
-
-
-def fmt_mapping_kb(value: float) -> float:
-    """Round a kB figure to one decimal as the chip's table prints it."""
-    return math.floor(value * 10 + 0.5) / 10

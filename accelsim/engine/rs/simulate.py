@@ -7,7 +7,7 @@ direction for the batch, cycles by cause); `layer_result` turns it into the resu
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import asdict, replace
 
 import numpy as np
 
@@ -23,6 +23,7 @@ from accelsim.workload.network import Network
 from dataflows.row_stationary import (
     COUNT_INDEX,
     RSMapping,
+    access_counts,
     best_mapping,
     check_mapping,
     geometry,
@@ -165,16 +166,8 @@ def build_result(
         "psum_out": c["noc_psum_out"],
     }
     latency = total / hw.clock_hz
-    rf = sum(rf_reads.values()) + sum(rf_writes.values())
-    glb = sum(glb_reads.values()) + sum(glb_writes.values())
-    dram = sum(dram_reads.values()) + sum(dram_writes.values())
-    per_image = AccessCounts(
-        nonzero_macs=nz / batch,
-        rf_accesses=rf / batch,
-        inter_pe_transfers=c["inter_pe"] / batch,
-        glb_accesses=glb / batch,
-        dram_accesses=dram / batch,
-    )
+    totals = access_counts(counts, nz)  # what the energy model charges, for the batch
+    per_image = AccessCounts(**{k: int(v) / batch for k, v in asdict(totals).items()})
     energy = energy_from_counts(per_image, config.energy, latency / batch)
     return RSLayerResult(
         layer=layer.name,
