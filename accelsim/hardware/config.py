@@ -55,7 +55,7 @@ def accelerator_from_dict(data: Any, origin: str = "accelerator") -> Accelerator
             "energy, rlc)"
         )
     kind = data.get("kind", "spatial")
-    if kind not in ARRAY_KINDS:
+    if not isinstance(kind, str) or kind not in ARRAY_KINDS:
         raise AccelsimError(f"{origin}: kind must be one of {', '.join(ARRAY_KINDS)}, got {kind!r}")
     hardware, energy, rlc = (_table(data, key, origin) for key in ("hardware", "energy", "rlc"))
     cls = ARRAY_KINDS[kind]
@@ -67,8 +67,11 @@ def accelerator_from_dict(data: Any, origin: str = "accelerator") -> Accelerator
         bad = set(values) - allowed
         if bad:
             raise AccelsimError(f"{origin}: unknown key '{sorted(bad)[0]}' in [{section}]")
+    for key, value in rlc.items():
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise AccelsimError(f"{origin}: rlc.{key} must be an integer, got {value!r}")
     bits = hardware.get("bits", 16 if kind == "spatial" else 8)
-    if isinstance(bits, bool) or bits not in (8, 16):
+    if type(bits) is not int or bits not in (8, 16):
         raise AccelsimError(f"{origin}: hardware.bits must be 8 or 16, got {bits!r}")
     base = preset(DEFAULT_FOR_KIND[kind], bits)
     name = data.get("name", base.name)

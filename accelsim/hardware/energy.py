@@ -32,6 +32,8 @@ class EnergyTable:
     include_control: bool = True
 
     def __post_init__(self) -> None:
+        if not isinstance(self.name, str):
+            raise AccelsimError(f"energy table: name must be a string, got {self.name!r}")
         for field in ("mac_pj", "rf_pj", "inter_pe_pj", "glb_pj", "dram_pj", "clock_power_w"):
             value = getattr(self, field)
             if (

@@ -61,7 +61,11 @@ class SpatialArray:
                 )
         for field in ("glb_kb", "glb_ifmap_psum_kb", "glb_filter_kb", "clock_hz", "dram_clock_hz"):
             value = getattr(self, field)
-            if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not 0 < value < float("inf")
+            ):
                 raise AccelsimError(
                     f"spatial array '{self.name}': {field} must be a positive number, got {value!r}"
                 )

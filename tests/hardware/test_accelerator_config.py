@@ -135,6 +135,12 @@ def test_overrides():
         ("[rlc]\nword_bits = 16\n", "more than word_bits 16"),
         ("[rlc]\nrun = 5\n", "unknown key 'run' in \\[rlc\\]"),
         ("hardware = []\n", "\\[hardware\\] must be a table"),
+        ('kind = ["spatial"]\n', "kind must be one of"),
+        ("[energy]\nname = 5\n", "name must be a string"),
+        ("[rlc]\nvalues_per_word = 2.5\n", "rlc.values_per_word must be an integer"),
+        ("[hardware]\nbits = 8.0\n", "hardware.bits must be 8 or 16, got 8.0"),
+        ("[hardware]\nclock_hz = inf\n", "clock_hz must be a positive number, got inf"),
+        ('kind = "systolic"\n[hardware]\nclock_hz = inf\n', "clock_hz must be a positive"),
         ("[hardware\n", "cannot parse"),
     ],
 )
