@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-import pandas as pd
-
 from accelsim.report.output import FORMATS, emit, render
-from accelsim.workload.builtin import BUILTIN_NETWORKS, builtin_network
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -17,6 +14,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from accelsim.workload.builtin import BUILTIN_NETWORKS, builtin_network
+
     rows = []
     for name in BUILTIN_NETWORKS:
         net = builtin_network(name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import math
+from typing import TYPE_CHECKING
 
 from accelsim.cli.common import (
     accelerator_from_args,
@@ -23,9 +24,10 @@ from accelsim.cli.common import (
 )
 from accelsim.errors import AccelsimError
 from accelsim.models.registry import model_names
-from accelsim.partition.model import PartitionModel, partition_model
-from accelsim.partition.sweep import linear_range, log_range, sweep
 from accelsim.report.output import emit
+
+if TYPE_CHECKING:
+    from accelsim.partition.model import PartitionModel
 
 
 def non_negative_float(text: str) -> float:
@@ -147,6 +149,7 @@ def _count(value: float, option: str) -> int:
 
 def build_model(args: argparse.Namespace) -> PartitionModel:
     from accelsim.api import as_network
+    from accelsim.partition.model import partition_model
 
     network = as_network(args.network)
     config = accelerator_from_args(args, args.energy)
@@ -170,6 +173,7 @@ def build_model(args: argparse.Namespace) -> PartitionModel:
 
 def run(args: argparse.Namespace) -> int:
     from accelsim.partition.report import point_report, sweep_report
+    from accelsim.partition.sweep import linear_range, log_range, sweep
 
     model = build_model(args)
     bound = args.latency_bound

@@ -11,11 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from accelsim.errors import AccelsimError
 
 if TYPE_CHECKING:
+    import pandas as pd
     from matplotlib.figure import Figure
 
 
@@ -85,6 +84,8 @@ def render_json(frame: pd.DataFrame, extra: dict[str, Any] | None, float_format:
 
 def render_table(frame: pd.DataFrame, extra: dict[str, Any] | None, float_format: str) -> str:
     """An aligned text table, floats through `float_format`."""
+    import pandas as pd
+
     shown = frame.copy()
     for column in shown.columns:
         if pd.api.types.is_float_dtype(shown[column]):

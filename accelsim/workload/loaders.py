@@ -17,13 +17,12 @@
 from __future__ import annotations
 
 import csv
+import json
 import math
 import os
 import tomllib
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from accelsim.errors import AccelsimError
 from accelsim.workload.builtin import builtin_network
@@ -61,10 +60,17 @@ def _load_network_file(p: Path) -> Network:
         if topology_kind(header) is not None:
             return read_scalesim_topology(p)
         return read_layer_csv(p)
+    import yaml  # only YAML files need it
+
     try:
         text = p.read_text()
-        data = tomllib.loads(text) if suffix == ".toml" else yaml.safe_load(text)
-    except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
+        if suffix == ".toml":
+            data = tomllib.loads(text)
+        elif suffix == ".json":
+            data = json.loads(text)
+        else:
+            data = yaml.safe_load(text)
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
         raise AccelsimError(
             f"network file '{p}': cannot parse: {str(exc).splitlines()[0]}"
         ) from None
