@@ -49,19 +49,9 @@ SHARED_COLUMNS = (
 )
 """Columns every model fills (NaN where a model cannot know the value), in this order."""
 
-SUMMABLE_COLUMNS = (
-    "macs",
-    "nonzero_macs",
-    "energy_j",
-    "latency_s",
-    "rf_accesses",
-    "glb_accesses",
-    "dram_accesses",
-    *BREAKDOWN_COLUMNS,
-    "inter_pe_transfers",
-    *(f"glb_{op}_accesses" for op in GLB_OPERANDS),
-    *(f"dram_{op}_accesses" for op in DRAM_OPERANDS),
-)
+NOT_SUMMABLE = ("layer", "group", "model", "batch", "mapping", "utilization", "active_pes")
+
+SUMMABLE_COLUMNS = tuple(c for c in SHARED_COLUMNS if c not in NOT_SUMMABLE)
 """Shared columns whose network (or group) value is the sum of the layers' values."""
 
 NAN = math.nan
