@@ -17,7 +17,7 @@ from typing import Any
 from accelsim.errors import AccelsimError
 from accelsim.hardware.accelerator import Accelerator
 from accelsim.hardware.config import resolve_accelerator
-from accelsim.models.registry import SIMULATOR_FOR_KIND, model_options, resolve_model
+from accelsim.models.registry import model_options, models, resolve_model
 from accelsim.models.result import LayerResult, results_frame
 from accelsim.workload.network import Network
 
@@ -35,14 +35,19 @@ def as_network(network: Network | str) -> Network:
     return network
 
 
+def default_dataflow(model: str | None) -> str | None:
+    """The dataflow whose default preset a model runs on when no accelerator is named: a
+    systolic one for a model of systolic arrays only (scalesim-32x32), else None (eyeriss)."""
+    spec = models().get(model or "")
+    return "os" if spec is not None and "spatial" not in spec.kinds else None
+
+
 def as_accelerator(accelerator: Accelerator | str | None, model: str = "analytical") -> Accelerator:
     """An accelerator, a preset name or a file; None is the default array for `model`'s kind."""
     if isinstance(accelerator, Accelerator):
         return accelerator
     if accelerator is None:
-        kinds = {v: k for k, v in SIMULATOR_FOR_KIND.items()}
-        dataflow = "os" if kinds.get(model) == "systolic" else None
-        return resolve_accelerator(None, dataflow=dataflow)
+        return resolve_accelerator(None, dataflow=default_dataflow(model))
     return resolve_accelerator(accelerator)
 
 

@@ -150,21 +150,14 @@ def add_output_arguments(parser: argparse.ArgumentParser, plot_help: str) -> Non
     parser.add_argument("--plot", metavar="FILE.png", default=None, help=plot_help)
 
 
-def parse_array(text: str) -> tuple[int, int]:
-    """`"32x32"` -> (32, 32); one-line error otherwise."""
-    from accelsim.hardware.systolic import parse_array as parse
-
-    return parse(text)
-
-
 def accelerator_from_args(args: argparse.Namespace, model: str | None = None) -> Accelerator:
     """The accelerator the options describe: --accelerator (or --scalesim-config), --bits,
     and the --dataflow/--array/--sram-kb overrides. Without --accelerator and --dataflow, the
     default is the preset of the kind `model` evaluates (eyeriss, or scalesim-32x32 for a model of
     systolic arrays only)."""
+    from accelsim.api import default_dataflow
     from accelsim.hardware.config import resolve_accelerator
-    from accelsim.hardware.systolic import parse_sram_kb
-    from accelsim.models.registry import models
+    from accelsim.hardware.systolic import parse_array, parse_sram_kb
 
     spec = getattr(args, "accelerator", None)
     cfg = getattr(args, "scalesim_config", None)
@@ -177,9 +170,8 @@ def accelerator_from_args(args: argparse.Namespace, model: str | None = None) ->
     array = getattr(args, "array", None)
     sram = getattr(args, "sram_kb", None)
     dataflow = getattr(args, "dataflow", None)
-    spec_model = models().get(model or "")
-    if spec is None and dataflow is None and spec_model and "spatial" not in spec_model.kinds:
-        spec = "scalesim-32x32"
+    if spec is None and dataflow is None:
+        dataflow = default_dataflow(model)
     return resolve_accelerator(
         spec,
         getattr(args, "bits", None),
@@ -218,16 +210,16 @@ def model_options_from_args(args: argparse.Namespace) -> dict[str, Any]:
 
 def check_model_options(model: str, kind: str, options: dict[str, Any]) -> None:
     """An option the chosen model does not take is an error naming the flag."""
-    from accelsim.models.registry import models, resolve_model
+    from accelsim.models.registry import foreign_option, resolve_model
 
     spec, _ = resolve_model(model, kind)
-    for key in options:
-        if key not in spec.options:
-            owners = [n for n, m in models().items() if key in m.options]
-            raise AccelsimError(
-                f"{MODEL_OPTION_FLAGS.get(key, key)} applies to model "
-                f"{' and '.join(owners)}, not to model '{spec.name}' ({kind} array)"
-            )
+    foreign = foreign_option(spec, options)
+    if foreign is not None:
+        key, owners = foreign
+        raise AccelsimError(
+            f"{MODEL_OPTION_FLAGS.get(key, key)} applies to model {' and '.join(owners)}, "
+            f"not to model '{spec.name}' ({kind} array)"
+        )
 
 
 def positive_int(text: str) -> int:

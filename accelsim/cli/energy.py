@@ -41,13 +41,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from accelsim.api import as_network
     from accelsim.api import run as run_model
-    from accelsim.report.tables import energy_table, group_sums, ordered, run_header, totals
+    from accelsim.report.tables import energy_table, group_sums, run_header, totals
 
     network = as_network(args.network)
     accelerator = accelerator_from_args(args, args.model)
     options = model_options_from_args(args)
     check_model_options(args.model, accelerator.kind, options)
-    full = ordered(run_model(network, accelerator, args.model, **options))
+    full = run_model(network, accelerator, args.model, **options)
     frame = group_sums(full) if args.by_group else full
     bits = accelerator.bits
     if args.format == "table":

@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
             f"{frame['energy_j'].sum() * 1e3:.4g} mJ per image",
         )
     else:
-        header = run_header(network.name, accelerator, model.name, options=_plain(options))
+        header = run_header(network.name, accelerator, model.name, options=options)
         text = render(frame, args.format, extra=header if args.format == "json" else None)
     emit(text, args.out)
     if args.plot:
@@ -91,9 +91,3 @@ def run(args: argparse.Namespace) -> int:
         batch = int(row["batch"].iloc[0])
         save_trace_plot(network, accelerator, row["mapping"].iloc[0], batch, name, args.trace_plot)
     return 0
-
-
-def _plain(options: dict) -> dict:
-    return {
-        k: (v if isinstance(v, str | int | float | bool) else str(v)) for k, v in options.items()
-    }

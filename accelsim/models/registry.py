@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -103,20 +103,26 @@ def resolve_model(spec: str, kind: str) -> tuple[Model, dict[str, Any]]:
     return model, fixed
 
 
+def foreign_option(model: Model, keys: Iterable[str]) -> tuple[str, list[str]] | None:
+    """The first of `keys` the model does not take, with the models that do take it; None if the
+    model takes them all."""
+    for key in keys:
+        if key not in model.options:
+            return key, [n for n, m in models().items() if key in m.options]
+    return None
+
+
 def model_options(model: Model, given: Mapping[str, Any]) -> dict[str, Any]:
     """The model's options: its defaults, replaced by the given ones (None = not given).
 
     An option the model does not take is an error rather than silently ignored."""
-    options = dict(model.options)
-    for key, value in given.items():
-        if value is None:
-            continue
-        if key not in options:
-            owners = [n for n, m in models().items() if key in m.options]
-            where = f" (an option of {', '.join(owners)})" if owners else ""
-            raise AccelsimError(f"option '{key}' does not apply to model '{model.name}'{where}")
-        options[key] = value
-    return options
+    given = {key: value for key, value in given.items() if value is not None}
+    foreign = foreign_option(model, given)
+    if foreign is not None:
+        key, owners = foreign
+        where = f" (an option of {', '.join(owners)})" if owners else ""
+        raise AccelsimError(f"option '{key}' does not apply to model '{model.name}'{where}")
+    return {**model.options, **given}
 
 
 def model_plot(model: Model) -> Callable[..., None]:

@@ -23,20 +23,15 @@ def pinned_mappings(network: Network, mappings: dict | None) -> dict:
     if not mappings:
         return {}
     names = [layer.name for layer in network.compute_layers]
-    pins = {}
-    for key, value in mappings.items():
-        mapping = value if isinstance(value, RSMapping) else parse_mapping(str(value))
-        if key == ALL_LAYERS:
-            continue
-        if key not in names:
+    for key in mappings:
+        if key != ALL_LAYERS and key not in names:
             raise AccelsimError(f"mapping: no conv/FC layer named '{key}'")
-        pins[key] = mapping
-    if ALL_LAYERS in mappings:
-        value = mappings[ALL_LAYERS]
-        mapping = value if isinstance(value, RSMapping) else parse_mapping(str(value))
-        for name in names:
-            pins.setdefault(name, mapping)
-    return pins
+    parsed = {
+        key: value if isinstance(value, RSMapping) else parse_mapping(str(value))
+        for key, value in mappings.items()
+    }
+    every = parsed.get(ALL_LAYERS)
+    return {name: parsed.get(name, every) for name in names if name in parsed or every}
 
 
 def evaluate(network: Network, accelerator: Accelerator, options: dict) -> list[LayerResult]:

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from accelsim.energy.record import BREAKDOWN_COLUMNS
-from accelsim.models.result import SHARED_COLUMNS, SUMMABLE_COLUMNS
+from accelsim.models.result import SUMMABLE_COLUMNS
 from accelsim.report.output import render
 
 ENERGY_TABLE_COLUMNS = (
@@ -40,12 +40,6 @@ def group_sums(frame: pd.DataFrame) -> pd.DataFrame:
 def totals(frame: pd.DataFrame) -> dict[str, float]:
     """Network totals of the summable shared columns (per image)."""
     return {c: float(frame[c].sum(min_count=1)) for c in SUMMABLE_COLUMNS if c in frame.columns}
-
-
-def ordered(frame: pd.DataFrame) -> pd.DataFrame:
-    """Shared columns first (in contract order), then the model's own."""
-    shared = [c for c in SHARED_COLUMNS if c in frame.columns]
-    return frame[shared + [c for c in frame.columns if c not in shared]]
 
 
 def energy_table(frame: pd.DataFrame, header: str) -> str:
