@@ -16,6 +16,9 @@ except PackageNotFoundError:  # a source tree that is not installed
 _API = {
     "run": "accelsim.api",
     "evaluate": "accelsim.api",
+    "evaluate_each": "accelsim.api",
+    "compare": "accelsim.compare",
+    "summarize": "accelsim.compare",
     "as_network": "accelsim.api",
     "load_network": "accelsim.workload.loaders",
     "builtin_network": "accelsim.workload.builtin",

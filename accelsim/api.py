@@ -5,6 +5,7 @@
     frame = accelsim.run("vgg16", "eyeriss", model="rs", batch=3, mapper="energy")
     frame = accelsim.run("alexnet", "tpu-v1", model="systolic", memory="default")
     results = accelsim.evaluate(network, accelerator, model="simulated")  # LayerResult records
+    frame = accelsim.compare(["alexnet", "vgg16"], models=("analytical", "rs"))  # model vs model
 
 Networks are a `Network`, a built-in name or a file path; accelerators an `Accelerator`, a preset
 name or a file path. Every model fills the same columns (`accelsim.models.result`).
@@ -18,7 +19,7 @@ from accelsim.errors import AccelsimError
 from accelsim.hardware.accelerator import Accelerator
 from accelsim.hardware.config import resolve_accelerator
 from accelsim.models.registry import model_options, models, resolve_model
-from accelsim.models.result import LayerResult, results_frame
+from accelsim.models.result import LayerResult, Refusal, results_frame
 from accelsim.workload.network import Network
 
 
@@ -66,6 +67,37 @@ def evaluate(
     acc = as_accelerator(accelerator, model)
     spec, fixed = resolve_model(model, acc.kind)
     return spec.evaluate(net, acc, model_options(spec, {**fixed, **options}))
+
+
+def evaluate_each(
+    network: Network | str,
+    accelerator: Accelerator | str | None = None,
+    model: str = "analytical",
+    **options: Any,
+) -> list[LayerResult | Refusal]:
+    """`evaluate`, except that a layer the model refuses on this accelerator is a `Refusal`
+    with the model's reason instead of an error for the whole network.
+
+    Models evaluate layers independently, so when the network as a whole fails, each layer is
+    evaluated alone (`Network.layer_alone`), which gives the same result for the layers that
+    pass. A mistake in the options makes every layer refuse with the same reason.
+    """
+    net = as_network(network)
+    acc = as_accelerator(accelerator, model)
+    spec, fixed = resolve_model(model, acc.kind)
+    chosen = model_options(spec, {**fixed, **options})
+    try:
+        return list(spec.evaluate(net, acc, chosen))
+    except AccelsimError:
+        pass
+    outcomes: list[LayerResult | Refusal] = []
+    for layer in net.compute_layers:
+        try:
+            (result,) = spec.evaluate(net.layer_alone(layer), acc, chosen)
+        except AccelsimError as exc:
+            result = Refusal(layer.name, layer.group_label or layer.name, spec.name, str(exc))
+        outcomes.append(result)
+    return outcomes
 
 
 def run(

@@ -36,14 +36,18 @@ def add_network_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_accelerator_arguments(parser: argparse.ArgumentParser) -> None:
+def add_accelerator_arguments(parser: argparse.ArgumentParser, many: bool = False) -> None:
+    """The accelerator flags; with `many`, --accelerator repeats and --array takes a list (one
+    design per accelerator and array size)."""
     group = parser.add_argument_group("accelerator")
     group.add_argument(
         "--accelerator",
         default=None,
+        action="append" if many else "store",
         metavar="PRESET|FILE",
         help=f"a preset ({', '.join(PRESETS)}), an accelerator file (.toml/.yaml/.json) or a "
-        "SCALE-Sim .cfg (default: eyeriss; scalesim-32x32 with a systolic --dataflow)",
+        "SCALE-Sim .cfg (default: eyeriss; scalesim-32x32 with a systolic --dataflow)"
+        + ("; repeatable" if many else ""),
     )
     group.add_argument(
         "--bits",
@@ -61,9 +65,10 @@ def add_accelerator_arguments(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--array",
-        metavar="ROWSxCOLS",
+        metavar="ROWSxCOLS" + (",..." if many else ""),
         default=None,
-        help="override the array size (PE rows x columns, or systolic rows x columns)",
+        help="override the array size (PE rows x columns, or systolic rows x columns)"
+        + ("; a comma-separated list evaluates each size" if many else ""),
     )
     group.add_argument(
         "--sram-kb",
@@ -180,6 +185,34 @@ def accelerator_from_args(args: argparse.Namespace, model: str | None = None) ->
         array=parse_array(array) if array is not None else None,
         sram_kb=parse_sram_kb(sram) if sram is not None else None,
     )
+
+
+def accelerators_from_args(args: argparse.Namespace, model: str | None = None) -> list[Accelerator]:
+    """Each --accelerator (repeatable) with the --bits/--dataflow/--sram-kb/--no-control
+    overrides; the --array list is left to the caller (`arrays_from_args`)."""
+    specs = args.accelerator or [None]
+    if args.scalesim_config is not None:
+        if args.accelerator:
+            raise AccelsimError("give --accelerator or --scalesim-config, not both")
+        specs = [None]
+    accelerators = []
+    for spec in specs:
+        single = argparse.Namespace(**{**vars(args), "accelerator": spec, "array": None})
+        accelerators.append(accelerator_from_args(single, model))
+    return accelerators
+
+
+def arrays_from_args(args: argparse.Namespace) -> list[tuple[int, int]] | None:
+    """The --array list (`8x8,12x14`), each size checked; None when not given."""
+    from accelsim.hardware.systolic import parse_array
+
+    if args.array is None:
+        return None
+    sizes = [parse_array(part.strip()) for part in args.array.split(",")]
+    for size in sizes:
+        if sizes.count(size) > 1:
+            raise AccelsimError(f"--array: {size[0]}x{size[1]} is given twice")
+    return sizes
 
 
 def mapping_pins(specs: list[str] | None) -> dict[str, str] | None:

@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         )
     else:
         header = run_header(network.name, accelerator, args.model, totals=totals(frame))
-        text = render(frame, args.format, extra=header if args.format == "json" else None)
+        text = render(frame, args.format, extra=header)
     emit(text, args.out)
     if args.plot:
         from accelsim.report.energy_plot import plot_energy_breakdown

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from accelsim import __version__
 from accelsim.errors import AccelsimError
-from accelsim.report.output import check_image_path
+from accelsim.report.output import BINARY_FORMATS, check_image_path
 
 EXIT_USAGE = 2
 
@@ -20,6 +20,7 @@ SUBCOMMANDS = (
     "accelsim.cli.networks",
     "accelsim.cli.accelerator",
     "accelsim.cli.energy",
+    "accelsim.cli.compare",
     "accelsim.cli.simulate",
     "accelsim.cli.partition",
     "accelsim.cli.validate",
@@ -51,8 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "format", None) in BINARY_FORMATS and not getattr(args, "out", None):
+        sys.stderr.write(
+            f"accelsim: error: --format {args.format} writes a file: give --out FILE\n"
+        )
+        return EXIT_USAGE
     try:
-        for option in ("plot", "trace_plot"):
+        for option in ("plot", "trace_plot", "heatmap"):
             if getattr(args, option, None):
                 check_image_path(getattr(args, option))
         return int(args.run(args) or 0)

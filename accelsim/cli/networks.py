@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 
-from accelsim.report.output import FORMATS, emit, render
+from accelsim.report.output import TEXT_FORMATS, emit, render
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("networks", help="list the built-in networks")
-    parser.add_argument("--format", choices=tuple(FORMATS), default="table")
+    parser.add_argument("--format", choices=TEXT_FORMATS, default="table")
     parser.set_defaults(run=run)
 
 

@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
         )
     else:
         header = run_header(network.name, accelerator, model.name, options=options)
-        text = render(frame, args.format, extra=header if args.format == "json" else None)
+        text = render(frame, args.format, extra=header)
     emit(text, args.out)
     if args.plot:
         model_plot(model)(frame, what, args.plot)

@@ -120,6 +120,17 @@ class LayerResult:
         return row
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """A layer a model cannot evaluate on an accelerator (a filter taller than the array, a
+    layer the chip was not measured on), with the model's reason."""
+
+    layer: str
+    group: str
+    model: str
+    reason: str
+
+
 def _total(values, given: float) -> float:
     if not math.isnan(given):
         return float(given)

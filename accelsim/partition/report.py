@@ -49,14 +49,14 @@ def _points(model: PartitionModel, bitrate: float, ptx: float, bound: float | No
 
 def point_report(
     model: PartitionModel, bits: int, bitrate: float, ptx: float, bound: float | None, fmt: str
-) -> str:
+) -> str | bytes:
     """The best cut at (bit rate, transmit power) and the client energy of every cut."""
     decision = model.decide(bitrate, ptx, bound)
     points = _points(model, bitrate, ptx, bound)
     intervals = bitrate_intervals(model, ptx) if ptx > 0 else None
     if fmt == "csv":
         return render(points, "csv")
-    if fmt == "json":
+    if fmt in ("json", "parquet"):
         summary = {
             **header(model, bits, bound),
             "bitrate_bps": bitrate,
@@ -74,6 +74,8 @@ def point_report(
         payload = {k: _plain(v) for k, v in summary.items()}
         if intervals is not None:
             payload["bitrate_intervals"] = frame_to_records(intervals)
+        if fmt == "parquet":  # the cuts as rows, the decision in the file's metadata
+            return render(points, fmt, extra=payload)
         payload["points"] = frame_to_records(points)
         return json.dumps(payload, indent=2) + "\n"
     lines = [
@@ -95,10 +97,14 @@ def point_report(
 
 def sweep_report(
     model: PartitionModel, bits: int, frame: pd.DataFrame, bound: float | None, fmt: str
-) -> str:
+) -> str | bytes:
     """The best cut over a grid of bit rates and transmit powers."""
     if fmt == "json":
         payload = {k: _plain(v) for k, v in header(model, bits, bound).items()}
         payload["sweep"] = frame_to_records(frame)
         return json.dumps(payload, indent=2) + "\n"
+    if fmt == "parquet":
+        return render(
+            frame, fmt, extra={k: _plain(v) for k, v in header(model, bits, bound).items()}
+        )
     return render(frame, fmt)

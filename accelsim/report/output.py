@@ -1,4 +1,4 @@
-"""Writing results: atomic files, and one table rendered as text, CSV or JSON."""
+"""Writing results: atomic files, and one table rendered as text, CSV, JSON or Parquet."""
 
 from __future__ import annotations
 
@@ -51,9 +51,14 @@ def _file_mode(target: Path) -> int:
         return 0o666 & ~umask
 
 
-def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
+def write_text_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
+    """Write text (or bytes, for a binary format) atomically."""
+
     def _write(tmp: str) -> None:
-        Path(tmp).write_text(text)
+        if isinstance(text, bytes):
+            Path(tmp).write_bytes(text)
+        else:
+            Path(tmp).write_text(text)
 
     write_atomic(path, _write)
 
@@ -93,26 +98,58 @@ def render_table(frame: pd.DataFrame, extra: dict[str, Any] | None, float_format
     return shown.to_string(index=False) + "\n"
 
 
-FORMATS: dict[str, Callable[[pd.DataFrame, dict[str, Any] | None, str], str]] = {
+PARQUET_METADATA_KEY = b"accelsim"
+"""Schema metadata key of a Parquet output under which the run's header (`extra`) is stored as
+JSON: what the JSON format puts before its rows."""
+
+
+def render_parquet(frame: pd.DataFrame, extra: dict[str, Any] | None, float_format: str) -> bytes:
+    """Parquet (full precision, typed columns) via pyarrow; `extra` goes to the schema metadata."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise AccelsimError(
+            "--format parquet needs pyarrow: pip install 'accelsim[parquet]'"
+        ) from None
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    if extra is not None:
+        metadata = dict(table.schema.metadata or {})
+        metadata[PARQUET_METADATA_KEY] = json.dumps(extra, default=_json_value).encode()
+        table = table.replace_schema_metadata(metadata)
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink)
+    return sink.getvalue().to_pybytes()
+
+
+FORMATS: dict[str, Callable[[pd.DataFrame, dict[str, Any] | None, str], str | bytes]] = {
     "table": render_table,
     "csv": render_csv,
     "json": render_json,
+    "parquet": render_parquet,
 }
 """Output formats by name (`--format`); a new format is one function and one entry here."""
+
+BINARY_FORMATS = ("parquet",)
+"""Formats written to a file only (`--out`), never to a terminal."""
+
+TEXT_FORMATS = tuple(f for f in FORMATS if f not in BINARY_FORMATS)
 
 
 def render(
     frame: pd.DataFrame, fmt: str, extra: dict[str, Any] | None = None, float_format: str = "{:.6g}"
-) -> str:
-    """Render rows in a format of `FORMATS`."""
+) -> str | bytes:
+    """Render rows in a format of `FORMATS` (bytes for a binary one)."""
     if fmt not in FORMATS:
         raise AccelsimError(f"unknown format '{fmt}' (choose from {', '.join(FORMATS)})")
     return FORMATS[fmt](frame, extra, float_format)
 
 
-def emit(text: str, out: str | None) -> None:
-    """Print to stdout, or write atomically to `out`."""
+def emit(text: str | bytes, out: str | None) -> None:
+    """Print to stdout, or write atomically to `out` (a binary format needs `out`)."""
     if out is None:
+        if isinstance(text, bytes):
+            raise AccelsimError("a binary format (parquet) needs --out FILE")
         sys.stdout.write(text)
     else:
         write_text_atomic(out, text)

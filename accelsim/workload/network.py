@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from accelsim.errors import AccelsimError
 from accelsim.workload.layer import ConcatLayer, ConvLayer, Layer, PoolLayer, TensorShape
@@ -26,11 +26,20 @@ class Network:
     input_shape: TensorShape | None
     layers: tuple[Layer, ...]
     input_zero: float = 0.0
+    image_readers: tuple[str, ...] | None = None
+    """Names of the layers whose ifmap is the image; None: those that read `input` (in a layer
+    list, the first layer). Set when layers are taken out of their network (`layer_alone`)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "layers", tuple(self.layers))
         if not self.layers:
             raise AccelsimError(f"network '{self.name}': has no layers")
+        if self.image_readers is not None:
+            object.__setattr__(self, "image_readers", tuple(self.image_readers))
+            names = {layer.name for layer in self.layers}
+            for name in self.image_readers:
+                if name not in names:
+                    raise AccelsimError(f"network '{self.name}': image reader '{name}' is no layer")
         if not 0.0 <= self.input_zero <= 1.0:
             raise AccelsimError(
                 f"network '{self.name}': input_zero must be in [0, 1], got {self.input_zero}"
@@ -127,10 +136,19 @@ class Network:
     def reads_image(self, layer: Layer) -> bool:
         """True when the layer's ifmap is the image, which is not RLC-coded in DRAM: it reads the
         network input. In a layer list (no connectivity known) only the first layer does, as in
-        the CNNergy reference."""
+        the CNNergy reference. `image_readers`, when given, says it instead."""
+        if self.image_readers is not None:
+            return layer.name in self.image_readers
         if self.is_layer_list:
             return layer is self.layers[0]
         return INPUT in layer.inputs
+
+    def layer_alone(self, layer: Layer) -> Network:
+        """A one-layer network of `layer`, evaluated as it is here: same name, image zeros and
+        whether it reads the image (models evaluate a layer from these and the layer alone)."""
+        alone = replace(layer, inputs=(INPUT,))
+        readers = (layer.name,) if self.reads_image(layer) else ()
+        return Network(self.name, None, (alone,), self.input_zero, image_readers=readers)
 
     @property
     def macs(self) -> int:

@@ -202,3 +202,24 @@ def test_network_without_compute_layers(capsys, tmp_path):
     for command in ("energy", "simulate", "partition"):
         code, _, err = run_cli(capsys, command, str(path))
         assert code == 2 and "has no conv or fc layer" in err
+
+
+def test_energy_parquet_equals_csv_and_keeps_the_header(capsys, tmp_path):
+    pytest.importorskip("pyarrow")
+    from io import StringIO
+
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "alexnet.parquet"
+    code, out, err = run_cli(capsys, "energy", "alexnet", "--format", "parquet", "--out", str(path))
+    assert code == 0 and out == "" and err == ""
+    code, text, _ = run_cli(capsys, "energy", "alexnet", "--format", "csv")
+    stored, csv = pd.read_parquet(path), pd.read_csv(StringIO(text))
+    assert list(stored.columns) == list(csv.columns)
+    numbers = stored.select_dtypes("number").columns  # CSV reads the empty `mapping` as NaN
+    pd.testing.assert_frame_equal(stored[numbers], csv[numbers], check_dtype=False)
+    assert (stored["layer"] == csv["layer"]).all() and (stored["mapping"] == "").all()
+    header = json.loads(pq.read_schema(path).metadata[b"accelsim"])
+    assert header["network"] == "alexnet" and header["model"] == "analytical"
+    code, out, err = run_cli(capsys, "energy", "alexnet", "--format", "parquet")
+    assert code == 2 and "give --out" in err

@@ -1,6 +1,7 @@
 """Networks are DAGs whose edges are shape-checked; the built-ins match the packaged data."""
 
 import csv
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,23 @@ def test_alexnet_pools_and_groups():
 def test_unknown_network():
     with pytest.raises(AccelsimError, match="unknown network 'resnet'"):
         builtin_network("resnet")
+
+
+def test_layer_alone_keeps_whether_the_layer_reads_the_image():
+    from accelsim.workload.loaders import load_network
+
+    network = load_network("googlenet")
+    for layer in network.compute_layers:
+        alone = network.layer_alone(layer)
+        (only,) = alone.layers
+        assert alone.name == network.name and alone.input_zero == network.input_zero
+        assert alone.reads_image(only) == network.reads_image(layer)
+        assert only.macs == layer.macs and only.inputs == ("input",)
+
+
+def test_image_readers_must_name_layers():
+    from accelsim.workload.loaders import load_network
+
+    layer = load_network("alexnet").compute_layers[1]
+    with pytest.raises(AccelsimError, match="image reader 'nope'"):
+        Network("n", None, (replace(layer, inputs=("input",)),), image_readers=("nope",))
