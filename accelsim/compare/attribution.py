@@ -47,6 +47,15 @@ OPERANDS = {
 
 CYCLES_PREFIX = "cycles_"
 COMPUTE_CAUSE = "cycles_compute"
+CAUSE_NAMES = {
+    "dram": "DRAM link",
+    "filter_load": "filter loads",
+    "ifmap_noc": "ifmap NoC",
+    "psum_in_noc": "psum-in NoC",
+    "psum_out_noc": "psum-out NoC",
+    "drain": "pipeline drain",
+}
+"""How a reason names a simulator's causes of cycles (others: the name, underscores as spaces)."""
 NOT_CAUSES = ("cycles_incl_prefetch",)
 """`cycles_*` columns that are not a share of the cycles (the systolic model's total with
 prefetch)."""
@@ -114,7 +123,8 @@ def _side_note(row: Mapping[str, Any], label: str, fixed_rate: float | None) -> 
     causes = {k: v for k, v in causes.items() if not math.isnan(v) and v > 0}
     if causes and cycles > 0:
         key = max(causes, key=lambda k: causes[k])
-        cause = key[len(CYCLES_PREFIX) :].replace("_", " ")
+        cause = key[len(CYCLES_PREFIX) :]
+        cause = CAUSE_NAMES.get(cause, cause.replace("_", " "))
         parts.append(f"{cause} {causes[key] / cycles:.0%} of cycles")
     return f"{label}: {', '.join(parts)}" if parts else ""
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from accelsim.models.result import DRAM_OPERANDS, GLB_OPERANDS
 from accelsim.report.output import render
 
 if TYPE_CHECKING:
@@ -28,6 +29,8 @@ UNITS = {
     "inter_pe_transfers": ("inter-PE transfers", "M", 1e-6),
     "glb_accesses": ("GLB accesses", "M", 1e-6),
     "dram_accesses": ("DRAM accesses", "M", 1e-6),
+    **{f"glb_{op}_accesses": (f"  GLB {op}", "M", 1e-6) for op in GLB_OPERANDS},
+    **{f"dram_{op}_accesses": (f"  DRAM {op}", "M", 1e-6) for op in DRAM_OPERANDS},
     "utilization": ("utilization", "", 1.0),
     "active_pes": ("active PEs", "", 1.0),
 }
@@ -48,6 +51,9 @@ TABLE_COLUMNS = (
     "dram_accesses",
 )
 """Quantities the text report shows unless `--columns` says otherwise."""
+
+
+QUANTITY = "quantity (per image)"
 
 
 def quantity_label(column: str) -> str:
@@ -89,7 +95,7 @@ def summary_table(summary: pd.DataFrame, columns: tuple[str, ...]) -> str:
             row = by_column.loc[column]
             rows.append(
                 {
-                    "quantity (per image)": quantity_label(column),
+                    QUANTITY: quantity_label(column),
                     label_a: _number(_scaled(column, row["a_total"])),
                     label_b: _number(_scaled(column, row["b_total"])),
                     "ratio": _ratio_text(row["network_ratio"]),
@@ -102,9 +108,9 @@ def summary_table(summary: pd.DataFrame, columns: tuple[str, ...]) -> str:
             )
         if not rows:
             continue
-        width = max(len(r["quantity (per image)"]) for r in rows)
+        width = max(len(QUANTITY), *(len(r[QUANTITY]) for r in rows))
         for r in rows:  # left-aligned names (the table right-aligns text)
-            r["quantity (per image)"] = r["quantity (per image)"].ljust(width)
+            r[QUANTITY] = r[QUANTITY].ljust(width)
         head = f"## {network} on {design}: {label_b} / {label_a}"
         lines = [head, render(pd.DataFrame(rows), "table").rstrip("\n")]
         for column in ("energy_j", "latency_s"):

@@ -39,4 +39,4 @@ def test_latency_reason_fixed_throughput_and_stalls():
     reason = latency_reason(a, b, "analytical", "rs", {"analytical": 23.1e9})
     assert reason.startswith("latency 3x")
     assert "analytical: 23.1 GMAC/s fixed" in reason
-    assert "rs: 0.333 GMAC/s, utilization 25%, dram 50% of cycles" in reason
+    assert "rs: 0.333 GMAC/s, utilization 25%, DRAM link 50% of cycles" in reason

@@ -71,17 +71,23 @@ def test_every_shown_command_parses():
 
 
 def shown_outputs() -> list[tuple[str, list[str]]]:
-    """README blocks of the form `$ accelsim ...` followed by its output (up to `...`)."""
-    lines = (ROOT / "README.md").read_text().splitlines()
+    """Indented blocks of the form `$ accelsim ...` followed by its output (up to `...` or the
+    end of the block; blank lines inside it are part of the output)."""
     found = []
-    for i, line in enumerate(lines):
-        if line.startswith("    $ accelsim "):
-            output = []
-            for following in lines[i + 1 :]:
-                if not following.startswith("    ") or following.strip() == "...":
-                    break
-                output.append(following[4:])
-            found.append((line[6:], output))
+    for page in PAGES:
+        lines = page.read_text().splitlines()
+        for i, line in enumerate(lines):
+            if line.startswith("    $ accelsim "):
+                output = []
+                for following in lines[i + 1 :]:
+                    if following.strip() == "..." or following.startswith("    $ "):
+                        break
+                    if not following.startswith("    ") and following.strip():
+                        break
+                    output.append(following[4:])
+                while output and not output[-1].strip():
+                    output.pop()
+                found.append((line[6:], output))
     return found
 
 
@@ -92,3 +98,19 @@ def test_readme_outputs_are_current(cmd, expected):
         assert main(shlex.split(cmd)[1:]) == 0
     actual = buffer.getvalue().splitlines()
     assert actual[: len(expected)] == expected
+
+
+def test_every_shown_image_is_made_by_a_shown_command():
+    """An image the pages show is the --plot/--heatmap output of a command they show, so it can
+    be remade (and is not drawn by hand)."""
+    made = set()
+    for _, cmd in command_lines():
+        argv = shlex.split(cmd)
+        for flag in ("--plot", "--heatmap", "--trace-plot"):
+            if flag in argv:
+                made.add(argv[argv.index(flag) + 1])
+    for page in PAGES:
+        for image in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", page.read_text()):
+            path = (page.parent / image).resolve().relative_to(ROOT)
+            assert (ROOT / path).is_file(), f"{page.name}: {image} does not exist"
+            assert str(path) in made, f"{page.name}: no shown command makes {image}"
