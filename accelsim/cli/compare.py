@@ -49,7 +49,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--heatmap",
         metavar="FILE.png",
         default=None,
-        help="save a heat map of the network energy ratio over designs x networks",
+        help="save a heat map of the network energy ratio over designs x networks (of the first "
+        "--columns quantity when energy_j is not among them)",
     )
     parser.add_argument(
         "--columns",
@@ -118,12 +119,13 @@ def run(args: argparse.Namespace) -> int:
         arrays=arrays_from_args(args),
         **model_options_from_args(args),
     )
-    if columns is not None:
-        frame = frame[frame["column"].isin(columns)].reset_index(drop=True)
     summary = summarize(frame)
-    if args.format == "table":
+    if args.format == "table":  # every quantity summarized: the batch note needs `batch`
         text = compare_report(frame, summary, columns or TABLE_COLUMNS, args.top)
     else:
+        if columns is not None:
+            frame = frame[frame["column"].isin(columns)].reset_index(drop=True)
+            summary = summary[summary["column"].isin(columns)].reset_index(drop=True)
         header = {
             "model_a": choices[0].label,
             "model_b": choices[1].label,
@@ -140,9 +142,13 @@ def run(args: argparse.Namespace) -> int:
     if args.plot:
         from accelsim.report.compare_plot import plot_layer_ratios
 
-        plot_layer_ratios(frame, args.plot)
+        if columns is None:
+            plot_layer_ratios(frame, args.plot)
+        else:
+            plot_layer_ratios(frame, args.plot, columns=columns)
     if args.heatmap:
         from accelsim.report.compare_plot import plot_ratio_heatmap
 
-        plot_ratio_heatmap(frame, args.heatmap)
+        heat = "energy_j" if columns is None or "energy_j" in columns else columns[0]
+        plot_ratio_heatmap(frame, args.heatmap, column=heat)
     return 0

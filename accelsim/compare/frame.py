@@ -19,14 +19,14 @@ from accelsim.compare.designs import Design, expand_designs
 from accelsim.compare.ratios import ratio
 from accelsim.errors import AccelsimError
 from accelsim.hardware.accelerator import Accelerator
-from accelsim.models.result import NOT_SUMMABLE, SHARED_COLUMNS, SUMMABLE_COLUMNS, LayerResult
+from accelsim.models.result import SHARED_COLUMNS, SUMMABLE_COLUMNS, LayerResult
 from accelsim.workload.network import Network
 
-COMPARED_COLUMNS = tuple(c for c in SHARED_COLUMNS if c not in NOT_SUMMABLE) + (
-    "utilization",
-    "active_pes",
+COMPARED_COLUMNS = tuple(
+    c for c in SHARED_COLUMNS if c not in ("layer", "group", "model", "mapping")
 )
-"""The shared columns a comparison puts side by side (all numeric ones)."""
+"""The shared columns a comparison puts side by side: all numeric ones, `batch` (images per pass)
+included, so a difference in batch shows."""
 
 FRAME_COLUMNS = (
     "design",
@@ -187,6 +187,33 @@ def _throughputs(
     return fixed
 
 
+def _at_chip_batch(
+    choices: tuple[ModelChoice, ModelChoice], routed: list[dict[str, Any]], net: Network, kind: str
+) -> list[dict[str, Any]]:
+    """Against `silicon`, the other model runs at the batch the chip was measured at, unless a
+    batch was asked for: per-image latency and energy depend on the images per pass."""
+    from accelsim.models.registry import models
+    from accelsim.models.silicon import NAME as SILICON
+    from accelsim.models.silicon import silicon_batch
+
+    names = [model_name(c, kind) for c in choices]
+    if SILICON not in names:
+        return routed
+    try:
+        batch = silicon_batch(net.name.lower())
+    except AccelsimError:
+        return routed  # no measurements: silicon refuses the network
+    registry = models()
+    return [
+        {**chosen, "batch": batch}
+        if name != SILICON
+        and "batch" in getattr(registry.get(name), "options", {})
+        and chosen.get("batch") is None
+        else chosen
+        for name, chosen in zip(names, routed, strict=True)
+    ]
+
+
 def compare(
     networks: Sequence[Network | str] | Network | str,
     models: str | Sequence[str] = ("analytical", "rs"),
@@ -199,7 +226,8 @@ def compare(
     `models` is 'A,B' or two specs (`rs:mapper=energy` sets a model's option); the ratio is
     B / A. `accelerators` are presets, files or `Accelerator`s (default: the first model's
     default array); `arrays` evaluates each at these sizes too. `options` go to every chosen
-    model that takes them (one that neither takes is an error). A layer a model refuses on a
+    model that takes them (one that neither takes is an error); against `silicon`, the other
+    model runs at the chip's measured batch unless one is given. A layer a model refuses on a
     design (a filter taller than the array, a layer the chip was not measured on) is a row with
     the refusal as its status and NaN ratios; a model that refuses everything is an error.
     """
@@ -228,9 +256,10 @@ def compare(
         routed = route_options(choices, options, kind)
         throughput = _throughputs(choices, routed, kind)
         for net in nets:
+            chosen_options = _at_chip_batch(choices, routed, net, kind)
             sides = tuple(
                 _outcomes(choice, chosen, net, design)
-                for choice, chosen in zip(choices, routed, strict=True)
+                for choice, chosen in zip(choices, chosen_options, strict=True)
             )
             for choice, side in zip(choices, sides, strict=True):
                 for out in side.values():

@@ -113,6 +113,16 @@ def summary_table(summary: pd.DataFrame, columns: tuple[str, ...]) -> str:
             r[QUANTITY] = r[QUANTITY].ljust(width)
         head = f"## {network} on {design}: {label_b} / {label_a}"
         lines = [head, render(pd.DataFrame(rows), "table").rstrip("\n")]
+        if (
+            "batch" in by_column.index
+            and not by_column.loc["batch", "min"] == 1 == by_column.loc["batch", "max"]
+        ):
+            batch = by_column.loc["batch"]
+            lines.append(
+                f"note: the models ran at different batches ({label_b} / {label_a}: "
+                f"{_ratio_text(batch['min'])}-{_ratio_text(batch['max'])}); per-image latency and "
+                "energy depend on it (--batch N sets it for the models that take one)"
+            )
         for column in ("energy_j", "latency_s"):
             if column in by_column.index and by_column.loc[column, "reason"]:
                 lines.append(f"why ({UNITS[column][0]}): {by_column.loc[column, 'reason']}")
@@ -123,22 +133,23 @@ def summary_table(summary: pd.DataFrame, columns: tuple[str, ...]) -> str:
 def top_layers(frame: pd.DataFrame, top: int) -> str:
     """Per design and network, the `top` layers whose energy ratio is furthest from 1 (on a log
     scale), with their reasons; and the layers not compared."""
-    from accelsim.compare import TOTAL
+    from accelsim.compare.frame import COMPARED, TOTAL
 
     lines = []
     energy = frame[(frame["column"] == "energy_j") & (frame["layer"] != TOTAL)]
     for (design, network), group in energy.groupby(["design", "network"], sort=False):
         known = group[group["ratio"].map(lambda r: 0 < r < math.inf)]
-        if top > 0 and len(known):
-            far = known.assign(far=known["ratio"].map(lambda r: abs(math.log(r))))
-            far = far.sort_values("far", ascending=False, kind="stable").head(top)
+        far = known.assign(far=known["ratio"].map(lambda r: abs(math.log(r))))
+        far = far[far["far"] > 0].sort_values("far", ascending=False, kind="stable").head(top)
+        if len(far):
             lines.append(f"## {network} on {design}: layers furthest apart in energy")
             lines += [
                 f"{row.layer}: {_ratio_text(row.ratio)}x; {row.reason}" for row in far.itertuples()
             ]
-        skipped = group[group["status"] != "compared"]
-        for row in skipped.itertuples():
-            lines.append(f"not compared: {network} {row.layer} on {design}: {row.status}")
+        skipped = group[group["status"] != COMPARED]
+        for status, layers in skipped.groupby("status", sort=False):
+            names = ", ".join(layers["layer"])
+            lines.append(f"not compared on {design}: {network} {names}: {status}")
     return "\n".join(lines)
 
 

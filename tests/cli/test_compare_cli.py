@@ -6,12 +6,17 @@ from io import StringIO
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from accelsim.cli.main import main
 
 
 def run_cli(capsys, *argv):
-    code = main(list(argv))
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:  # a usage error found by argparse
+        code = exc.code
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -74,7 +79,7 @@ def test_several_designs(capsys):
     code, out, err = run_cli(capsys, "compare", "alexnet", "--array", "8x8,12x14", "--top", "0")
     assert code == 0 and err == ""
     assert "## alexnet on eyeriss 8x8" in out and "## alexnet on eyeriss 12x14" in out
-    assert "not compared: alexnet conv1 on eyeriss 8x8: refused by analytical" in out
+    assert "not compared on eyeriss 8x8: alexnet conv1: refused by analytical" in out
 
 
 @pytest.mark.parametrize(
@@ -96,3 +101,38 @@ def test_errors_are_one_line(capsys, argv, message):
     code, out, err = run_cli(capsys, "compare", "alexnet", *argv)
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and message in err, err
+
+
+def test_a_batch_difference_is_said(capsys):
+    code, out, _ = run_cli(capsys, "compare", "alexnet", "--models", "silicon,rs:batch=1",
+                           "--columns", "energy_j", "--top", "0")  # fmt: skip
+    assert code == 0 and "note: the models ran at different batches" in out
+    code, out, _ = run_cli(capsys, "compare", "alexnet", "--models", "silicon,rs", "--top", "0")
+    assert code == 0 and "different batches" not in out
+
+
+def test_plot_and_heatmap_follow_columns(capsys, tmp_path):
+    plot, heat = tmp_path / "ratios.png", tmp_path / "heat.png"
+    code, _, err = run_cli(capsys, "compare", "alexnet", "--columns", "latency_s,dram_accesses",
+                           "--plot", str(plot), "--heatmap", str(heat))  # fmt: skip
+    assert code == 0 and err == ""
+    assert plot.read_bytes()[:4] == heat.read_bytes()[:4] == b"\x89PNG"
+
+
+settings_cli = settings(max_examples=40, deadline=None,
+                        suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+
+
+@settings_cli
+@given(
+    flag=st.sampled_from(["--models", "--array", "--columns", "--top", "--accelerator", "--bits"]),
+    value=st.text(alphabet="abcrsx:=,.0123456789-_ ", min_size=0, max_size=12),
+)
+def test_bad_flag_values_end_in_one_line(capsys, flag, value):
+    """Whatever a flag's value, the command either runs or ends with one line and exit 2."""
+    code, out, err = run_cli(capsys, "compare", "alexnet", flag, value, "--columns", "energy_j",
+                             "--top", "0") if flag != "--columns" else run_cli(
+        capsys, "compare", "alexnet", flag, value, "--top", "0")  # fmt: skip
+    assert code in (0, 2)
+    if code == 2:
+        assert out == "" and err.count("\n") == 1 and "Traceback" not in err

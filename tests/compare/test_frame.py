@@ -127,3 +127,14 @@ def test_evaluate_each_is_evaluate_when_nothing_is_refused():
     outcomes = evaluate_each("alexnet", small, "rs")
     assert isinstance(outcomes[0], Refusal) and outcomes[0].model == "rs"
     assert all(isinstance(o, LayerResult) for o in outcomes[1:])
+
+
+def test_against_silicon_the_simulator_runs_at_the_chips_batch():
+    from accelsim.models.silicon import silicon_batch
+
+    frame = compare("alexnet", "silicon,rs")
+    batch = frame[(frame.column == "batch") & (frame.status == "compared")]
+    assert (batch.a == silicon_batch("alexnet")).all() and (batch.ratio == 1.0).all()
+    pinned = compare("alexnet", "silicon,rs:batch=1")
+    batch = pinned[(pinned.column == "batch") & (pinned.status == "compared")]
+    assert (batch.b == 1).all() and (batch.ratio == 1 / silicon_batch("alexnet")).all()
