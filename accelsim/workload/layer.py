@@ -13,8 +13,42 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from accelsim.errors import AccelsimError
+from accelsim.files.reading import short_repr
 
 Padding = tuple[int, int, int, int]
+
+MAX_EXTENT = 2**16
+"""Largest height or width of a feature map (65,536): beyond any image a CNN accelerator is
+studied on (224 to 1024 typical, 8k x 8k remote-sensing tiles) and any GEMM dimension SCALE-Sim
+maps to a height or width; larger is a typo or an overflow."""
+
+MAX_CHANNELS = 2**20
+"""Most channels (or filters) of a tensor (1,048,576): real layers have up to a few thousand
+(4096 in VGG fully connected layers, 25,088 in a flattened FC input, a 250k-token vocabulary as
+a GEMM N); a million leaves room and still keeps every product of sizes far from int64."""
+
+MAX_PAD = 1024
+"""Largest padding on one side: real pads are at most half a (dilated) filter (3 for a 7 x 7,
+24 in DeepLab's atrous layers); more is padding that dwarfs the feature map."""
+
+MAX_OUT_EXTENT = MAX_EXTENT + 2 * MAX_PAD
+"""Largest padded extent, so the largest filter, window or output extent."""
+
+
+MAX_BATCH_N = 4096
+"""Most images processed together (`batch_n`): training batches are 256 to a few thousand."""
+
+MAX_LAYER_MACS = 10**12
+"""Most multiply-accumulates of one layer for one image (1 TMAC): VGG-16's largest layer at
+1024 x 1024 is 39 GMAC and at 4096 x 4096 0.6 TMAC, an 8192-cubed GEMM 0.55 TMAC; more is no
+real layer and would ask the simulators for unbounded work."""
+
+MAX_TENSOR_WORDS = 2**36
+"""Most words of one feature map (C x H x W, 68.7 G): a 4096-channel 1024 x 1024 map is 4.3 G."""
+
+MAX_NAME_CHARS = 256
+"""Longest layer name or group label: exported names ("/backbone/layer1/0/conv1/Conv") are far
+shorter; a longer one would flood every message and report that names it."""
 
 
 @dataclass(frozen=True)
@@ -25,32 +59,135 @@ class TensorShape:
     height: int
     width: int
 
+    def __post_init__(self) -> None:
+        for fname, bound in (("channels", MAX_CHANNELS), ("height", MAX_OUT_EXTENT),
+                             ("width", MAX_OUT_EXTENT)):  # fmt: skip
+            value = getattr(self, fname)
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= bound:
+                raise AccelsimError(
+                    f"tensor {fname} must be an integer in [1, {bound}], got {show(value)}"
+                )
+        _check_tensor("", "tensor", self.channels, self.height, self.width)
+
     @property
     def size(self) -> int:
         return self.channels * self.height * self.width
 
 
-def _check_int(layer: str, name: str, value: object, minimum: int = 1) -> None:
+def show(value: object) -> str:
+    """A user value shortened for a message; an integer too long to print names its size."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        return f"an integer of about {int(value.bit_length() * 0.30103)} digits"
+    return short_repr(value)
+
+
+_BOUNDS = {
+    "in_channels": MAX_CHANNELS,
+    "out_channels": MAX_CHANNELS,
+    "groups": MAX_CHANNELS,
+    "in_height": MAX_EXTENT,
+    "in_width": MAX_EXTENT,
+    "filter_height": MAX_OUT_EXTENT,
+    "filter_width": MAX_OUT_EXTENT,
+    "size": MAX_OUT_EXTENT,
+    "stride": MAX_EXTENT,
+    "out_height": MAX_OUT_EXTENT,
+    "out_width": MAX_OUT_EXTENT,
+    "batch_n": MAX_BATCH_N,
+}
+"""The largest value of each integer field (a filter or window may cover a padded input)."""
+
+_BOUND_NAMES = {
+    MAX_CHANNELS: "MAX_CHANNELS",
+    MAX_EXTENT: "MAX_EXTENT",
+    MAX_OUT_EXTENT: "MAX_OUT_EXTENT",
+    MAX_PAD: "MAX_PAD",
+    MAX_BATCH_N: "MAX_BATCH_N",
+}
+
+
+def _check_int(
+    layer: str, name: str, value: object, minimum: int = 1, maximum: int | None = None
+) -> None:
+    """An int (not a bool, not a float) in [minimum, maximum] (default: the field's bound)."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise AccelsimError(f"layer '{layer}': {name} must be an integer, got {value!r}")
+        raise AccelsimError(f"layer '{layer}': {name} must be an integer, got {show(value)}")
     if value < minimum:
-        raise AccelsimError(f"layer '{layer}': {name} must be >= {minimum}, got {value}")
+        raise AccelsimError(f"layer '{layer}': {name} must be >= {minimum}, got {show(value)}")
+    if maximum is None:
+        maximum = _BOUNDS.get(name)
+    if maximum is not None and value > maximum:
+        raise AccelsimError(
+            f"layer '{layer}': {name} {show(value)} exceeds {maximum} "
+            f"({_BOUND_NAMES.get(maximum, 'the limit')})"
+        )
 
 
 def _check_fraction(layer: str, name: str, value: float | None) -> None:
     if value is None:
         return
     if not isinstance(value, int | float) or isinstance(value, bool) or math.isnan(value):
-        raise AccelsimError(f"layer '{layer}': {name} must be a number in [0, 1], got {value!r}")
+        raise AccelsimError(
+            f"layer '{layer}': {name} must be a number in [0, 1], got {show(value)}"
+        )
     if not 0.0 <= value <= 1.0:
-        raise AccelsimError(f"layer '{layer}': {name} must be in [0, 1], got {value}")
+        raise AccelsimError(f"layer '{layer}': {name} must be in [0, 1], got {show(value)}")
 
 
 def _check_padding(layer: str, pad: Padding) -> None:
     if len(pad) != 4:
-        raise AccelsimError(f"layer '{layer}': pad must be (top, bottom, left, right), got {pad!r}")
+        raise AccelsimError(
+            f"layer '{layer}': pad must be (top, bottom, left, right), got {show(pad)}"
+        )
     for side, value in zip(("top", "bottom", "left", "right"), pad, strict=True):
-        _check_int(layer, f"pad {side}", value, minimum=0)
+        _check_int(layer, f"pad {side}", value, minimum=0, maximum=MAX_PAD)
+
+
+def _check_name(name: object) -> None:
+    """A non-empty printable string of at most MAX_NAME_CHARS characters."""
+    if not isinstance(name, str) or not name:
+        raise AccelsimError(f"layer name must be a non-empty string, got {show(name)}")
+    if len(name) > MAX_NAME_CHARS:
+        raise AccelsimError(
+            f"layer name {show(name)} has {len(name)} characters; the limit is "
+            f"{MAX_NAME_CHARS} (MAX_NAME_CHARS)"
+        )
+    if not name.isprintable():
+        raise AccelsimError(f"layer name {show(name)} contains a control character")
+
+
+def _check_common(layer: str, inputs: object, group_label: object) -> tuple[str, ...]:
+    """`inputs` as a tuple of strings, and a string group label of bounded length."""
+    if isinstance(inputs, str) or not isinstance(inputs, list | tuple):
+        raise AccelsimError(
+            f"layer '{layer}': inputs must be a tuple of layer names, got {show(inputs)}"
+        )
+    for src in inputs:
+        if not isinstance(src, str):
+            raise AccelsimError(f"layer '{layer}': inputs must be layer names, got {show(src)}")
+    if not isinstance(group_label, str) or len(group_label) > MAX_NAME_CHARS:
+        raise AccelsimError(
+            f"layer '{layer}': group_label must be a string of at most {MAX_NAME_CHARS} "
+            f"characters, got {show(group_label)}"
+        )
+    return tuple(inputs)
+
+
+def _check_tensor(layer: str, what: str, channels: int, height: int, width: int) -> None:
+    words = channels * height * width
+    if words > MAX_TENSOR_WORDS:
+        where = f"layer '{layer}': " if layer else ""
+        raise AccelsimError(
+            f"{where}{what} {channels} x {height} x {width} has {words} words; the "
+            f"limit is {MAX_TENSOR_WORDS} (MAX_TENSOR_WORDS)"
+        )
+
+
+def _check_pad_type(layer: str, pad: object) -> None:
+    if not isinstance(pad, list | tuple):
+        raise AccelsimError(
+            f"layer '{layer}': pad must be (top, bottom, left, right), got {show(pad)}"
+        )
 
 
 def output_size(padded: int, window: int, stride: int, ceil_mode: bool = False) -> int:
@@ -91,10 +228,9 @@ class ConvLayer:
 
     def __post_init__(self) -> None:
         n = self.name
-        if not isinstance(n, str) or not n:
-            raise AccelsimError(f"layer name must be a non-empty string, got {n!r}")
-        if self.kind not in ("conv", "fc"):
-            raise AccelsimError(f"layer '{n}': kind must be 'conv' or 'fc', got {self.kind!r}")
+        _check_name(n)
+        if not isinstance(self.kind, str) or self.kind not in ("conv", "fc"):
+            raise AccelsimError(f"layer '{n}': kind must be 'conv' or 'fc', got {show(self.kind)}")
         for fname in (
             "in_channels",
             "in_height",
@@ -106,8 +242,11 @@ class ConvLayer:
             "groups",
         ):
             _check_int(n, fname, getattr(self, fname))
+        _check_pad_type(n, self.pad)
         object.__setattr__(self, "pad", tuple(self.pad))
         _check_padding(n, self.pad)
+        object.__setattr__(self, "inputs", _check_common(n, self.inputs, self.group_label))
+        _check_tensor(n, "input", self.in_channels, self.in_height, self.in_width)
         if self.in_channels % self.groups:
             raise AccelsimError(
                 f"layer '{n}': in_channels {self.in_channels} not divisible by groups {self.groups}"
@@ -139,6 +278,12 @@ class ConvLayer:
                     f"layer '{n}': {fname} {given} does not follow from input, padding, stride and "
                     f"filter (expected {expect})"
                 )
+        _check_tensor(n, "output", self.out_channels, self.out_height, self.out_width)
+        if self.macs > MAX_LAYER_MACS:
+            raise AccelsimError(
+                f"layer '{n}': {self.macs:.3g} MACs per image; the limit is {MAX_LAYER_MACS:.0e} "
+                "(MAX_LAYER_MACS)"
+            )
         if self.kind == "fc" and (self.out_height != 1 or self.out_width != 1):
             raise AccelsimError(
                 f"layer '{n}': a fully connected layer's filter must cover its input "
@@ -155,7 +300,6 @@ class ConvLayer:
             )
         if self.batch_n is not None:
             _check_int(n, "batch_n", self.batch_n)
-        object.__setattr__(self, "inputs", tuple(self.inputs))
 
     # Derived sizes -----------------------------------------------------------------------------
     @property
@@ -236,14 +380,20 @@ class PoolLayer:
 
     def __post_init__(self) -> None:
         n = self.name
-        if not isinstance(n, str) or not n:
-            raise AccelsimError(f"layer name must be a non-empty string, got {n!r}")
-        if self.mode not in ("max", "avg"):
-            raise AccelsimError(f"layer '{n}': mode must be 'max' or 'avg', got {self.mode!r}")
+        _check_name(n)
+        if not isinstance(self.mode, str) or self.mode not in ("max", "avg"):
+            raise AccelsimError(f"layer '{n}': mode must be 'max' or 'avg', got {show(self.mode)}")
+        if not isinstance(self.ceil_mode, bool):
+            raise AccelsimError(
+                f"layer '{n}': ceil_mode must be true or false, got {show(self.ceil_mode)}"
+            )
         for fname in ("in_channels", "in_height", "in_width", "size", "stride"):
             _check_int(n, fname, getattr(self, fname))
+        _check_pad_type(n, self.pad)
         object.__setattr__(self, "pad", tuple(self.pad))
         _check_padding(n, self.pad)
+        object.__setattr__(self, "inputs", _check_common(n, self.inputs, self.group_label))
+        _check_tensor(n, "input", self.in_channels, self.in_height, self.in_width)
         ph = self.in_height + self.pad[0] + self.pad[1]
         pw = self.in_width + self.pad[2] + self.pad[3]
         if self.size > ph or self.size > pw:
@@ -255,13 +405,15 @@ class PoolLayer:
             given = getattr(self, fname)
             if given is None:
                 object.__setattr__(self, fname, expect)
-            elif given != expect:
+                continue
+            _check_int(n, fname, given)
+            if given != expect:
                 raise AccelsimError(
                     f"layer '{n}': {fname} {given} does not follow from input, padding, stride and "
                     f"size (expected {expect})"
                 )
+        _check_tensor(n, "output", self.in_channels, self.out_height, self.out_width)
         _check_fraction(n, "ofmap_zero", self.ofmap_zero)
-        object.__setattr__(self, "inputs", tuple(self.inputs))
 
     @property
     def input_shape(self) -> TensorShape:
@@ -291,16 +443,26 @@ class ConcatLayer:
 
     def __post_init__(self) -> None:
         n = self.name
-        if not isinstance(n, str) or not n:
-            raise AccelsimError(f"layer name must be a non-empty string, got {n!r}")
+        _check_name(n)
+        if not isinstance(self.input_channels, list | tuple):
+            raise AccelsimError(
+                f"layer '{n}': input_channels must be a tuple of integers, got "
+                f"{show(self.input_channels)}"
+            )
         object.__setattr__(self, "input_channels", tuple(self.input_channels))
-        object.__setattr__(self, "inputs", tuple(self.inputs))
+        object.__setattr__(self, "inputs", _check_common(n, self.inputs, self.group_label))
         if len(self.input_channels) < 1:
             raise AccelsimError(f"layer '{n}': a concatenation needs at least one input")
         for c in self.input_channels:
-            _check_int(n, "input channels", c)
-        _check_int(n, "height", self.height)
-        _check_int(n, "width", self.width)
+            _check_int(n, "input channels", c, maximum=MAX_CHANNELS)
+        _check_int(n, "height", self.height, maximum=MAX_OUT_EXTENT)
+        _check_int(n, "width", self.width, maximum=MAX_OUT_EXTENT)
+        total = sum(self.input_channels)
+        if total > MAX_CHANNELS:
+            raise AccelsimError(
+                f"layer '{n}': joins {total} channels; the limit is {MAX_CHANNELS} (MAX_CHANNELS)"
+            )
+        _check_tensor(n, "output", total, self.height, self.width)
         _check_fraction(n, "ofmap_zero", self.ofmap_zero)
 
     @property

@@ -6,7 +6,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from accelsim.errors import AccelsimError
-from accelsim.workload.layer import ConcatLayer, ConvLayer, Layer, PoolLayer, TensorShape
+from accelsim.workload.layer import (
+    MAX_NAME_CHARS,
+    ConcatLayer,
+    ConvLayer,
+    Layer,
+    PoolLayer,
+    TensorShape,
+    show,
+)
 
 INPUT = "input"
 """Name of the network's input tensor; layers that read the image list it in `inputs`."""
@@ -31,19 +39,41 @@ class Network:
     list, the first layer). Set when layers are taken out of their network (`layer_alone`)."""
 
     def __post_init__(self) -> None:
+        _check_network_name(self.name)
+        if self.input_shape is not None and not isinstance(self.input_shape, TensorShape):
+            raise AccelsimError(
+                f"network '{self.name}': input_shape must be a TensorShape or None, got "
+                f"{show(self.input_shape)}"
+            )
+        if isinstance(self.layers, str) or not isinstance(self.layers, list | tuple):
+            raise AccelsimError(
+                f"network '{self.name}': layers must be a tuple of layers, got {show(self.layers)}"
+            )
         object.__setattr__(self, "layers", tuple(self.layers))
         if not self.layers:
             raise AccelsimError(f"network '{self.name}': has no layers")
+        for layer in self.layers:
+            if not isinstance(layer, ConvLayer | PoolLayer | ConcatLayer):
+                raise AccelsimError(
+                    f"network '{self.name}': layers must be ConvLayer, PoolLayer or ConcatLayer, "
+                    f"got {show(layer)}"
+                )
         if self.image_readers is not None:
+            if isinstance(self.image_readers, str) or not isinstance(
+                self.image_readers, list | tuple
+            ):
+                raise AccelsimError(
+                    f"network '{self.name}': image_readers must be a tuple of layer names, got "
+                    f"{show(self.image_readers)}"
+                )
             object.__setattr__(self, "image_readers", tuple(self.image_readers))
             names = {layer.name for layer in self.layers}
             for name in self.image_readers:
-                if name not in names:
-                    raise AccelsimError(f"network '{self.name}': image reader '{name}' is no layer")
-        if not 0.0 <= self.input_zero <= 1.0:
-            raise AccelsimError(
-                f"network '{self.name}': input_zero must be in [0, 1], got {self.input_zero}"
-            )
+                if not isinstance(name, str) or name not in names:
+                    raise AccelsimError(
+                        f"network '{self.name}': image reader {show(name)} is no layer"
+                    )
+        _check_zero(self.name, self.input_zero)
         shapes: dict[str, TensorShape | None] = {INPUT: self.input_shape}
         for layer in self.layers:
             if layer.name in shapes:
@@ -72,6 +102,7 @@ class Network:
                 self._check_edge(layer, produced[0])
             shapes[layer.name] = layer.output_shape
         object.__setattr__(self, "_shapes", shapes)
+        object.__setattr__(self, "_by_name", {layer.name: layer for layer in self.layers})
 
     @staticmethod
     def _check_edge(layer: ConvLayer | PoolLayer, produced: TensorShape) -> None:
@@ -111,17 +142,18 @@ class Network:
         return len(self.layers)
 
     def layer(self, name: str) -> Layer:
-        for layer in self.layers:
-            if layer.name == name:
-                return layer
-        raise AccelsimError(f"network '{self.name}': no layer named '{name}'")
+        """The layer of that name (a dict look-up: callers loop over layers)."""
+        try:
+            return self._by_name[name]  # type: ignore[attr-defined]
+        except (KeyError, TypeError):
+            raise AccelsimError(f"network '{self.name}': no layer named {show(name)}") from None
 
     def shape_of(self, name: str) -> TensorShape:
         """Output shape of a layer, or of the image for `"input"`."""
         try:
             return self._shapes[name]  # type: ignore[attr-defined]
-        except KeyError:
-            raise AccelsimError(f"network '{self.name}': no layer named '{name}'") from None
+        except (KeyError, TypeError):
+            raise AccelsimError(f"network '{self.name}': no layer named {show(name)}") from None
 
     @property
     def compute_layers(self) -> tuple[ConvLayer, ...]:
@@ -163,6 +195,12 @@ class NetworkBuilder:
     """
 
     def __init__(self, name: str, input_shape: TensorShape, input_zero: float = 0.0) -> None:
+        _check_network_name(name)
+        if not isinstance(input_shape, TensorShape):
+            raise AccelsimError(
+                f"network '{name}': input_shape must be a TensorShape, got {show(input_shape)}"
+            )
+        _check_zero(name, input_zero)
         self.name = name
         self.input_shape = input_shape
         self.input_zero = input_zero
@@ -173,8 +211,12 @@ class NetworkBuilder:
 
     def _source(self, inputs: str | None) -> tuple[str, TensorShape]:
         src = self._last if inputs is None else inputs
+        if not isinstance(src, str):
+            raise AccelsimError(
+                f"network '{self.name}': inputs must be a layer name, got {show(src)}"
+            )
         if src not in self._shapes:
-            raise AccelsimError(f"network '{self.name}': no layer named '{src}'")
+            raise AccelsimError(f"network '{self.name}': no layer named {show(src)}")
         return src, self._shapes[src]
 
     def _add(self, layer: Layer) -> str:
@@ -271,6 +313,10 @@ class NetworkBuilder:
         return self.pool(name, shape.height, 1, mode=mode, inputs=inputs, **extra)
 
     def concat(self, name: str, inputs: list[str], **extra: object) -> str:
+        if isinstance(inputs, str) or not isinstance(inputs, list | tuple) or not inputs:
+            raise AccelsimError(
+                f"layer {show(name)}: a concat needs a list of input names, got {show(inputs)}"
+            )
         shapes = [self._source(src)[1] for src in inputs]
         if extra.get("ofmap_zero") is None:  # the channel-weighted mean of the inputs'
             total = sum(shape.channels for shape in shapes)
@@ -300,6 +346,24 @@ class NetworkBuilder:
         return Network(self.name, self.input_shape, tuple(self.layers), self.input_zero)
 
 
+def _check_network_name(name: object) -> None:
+    if not isinstance(name, str) or not name or len(name) > MAX_NAME_CHARS:
+        raise AccelsimError(
+            f"network name must be a string of 1 to {MAX_NAME_CHARS} characters, got {show(name)}"
+        )
+
+
+def _check_zero(name: str, value: object) -> None:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not 0.0 <= value <= 1.0  # also refuses NaN
+    ):
+        raise AccelsimError(
+            f"network '{name}': input_zero must be a number in [0, 1], got {show(value)}"
+        )
+
+
 def _pair(layer: str, field: str, value: object) -> tuple[int, int]:
     """An integer, or [height, width], as a (height, width) pair."""
     if isinstance(value, int) and not isinstance(value, bool):
@@ -307,7 +371,7 @@ def _pair(layer: str, field: str, value: object) -> tuple[int, int]:
     if isinstance(value, list | tuple) and len(value) == 2:
         return value[0], value[1]  # type: ignore[return-value]
     raise AccelsimError(
-        f"layer '{layer}': {field} must be an integer or [height, width], got {value!r}"
+        f"layer {show(layer)}: {field} must be an integer or [height, width], got {show(value)}"
     )
 
 
@@ -321,5 +385,5 @@ def _padding(layer: str, pad: object) -> tuple[int, int, int, int]:
         return tuple(pad)  # type: ignore[return-value]
     raise AccelsimError(
         f"layer '{layer}': pad must be an integer, [vertical, horizontal] or "
-        f"[top, bottom, left, right], got {pad!r}"
+        f"[top, bottom, left, right], got {show(pad)}"
     )
