@@ -97,7 +97,7 @@ _BOUNDS = {
 }
 """The largest value of each integer field (a filter or window may cover a padded input)."""
 
-_BOUND_NAMES = {
+BOUND_NAMES = {
     MAX_CHANNELS: "MAX_CHANNELS",
     MAX_EXTENT: "MAX_EXTENT",
     MAX_OUT_EXTENT: "MAX_OUT_EXTENT",
@@ -119,7 +119,7 @@ def _check_int(
     if maximum is not None and value > maximum:
         raise AccelsimError(
             f"layer '{layer}': {name} {show(value)} exceeds {maximum} "
-            f"({_BOUND_NAMES.get(maximum, 'the limit')})"
+            f"({BOUND_NAMES.get(maximum, 'the limit')})"
         )
 
 

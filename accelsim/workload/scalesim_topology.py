@@ -17,11 +17,20 @@ only if it is 1:1 (dense), since accelsim models dense layers.
 from __future__ import annotations
 
 import csv
+import io
 import os
 from pathlib import Path
 
 from accelsim.errors import AccelsimError
-from accelsim.workload.layer import ConvLayer
+from accelsim.files.reading import read_text, short_repr
+from accelsim.workload.cells import integer_cell
+from accelsim.workload.layer import (
+    MAX_CHANNELS,
+    MAX_EXTENT,
+    MAX_NAME_CHARS,
+    MAX_OUT_EXTENT,
+    ConvLayer,
+)
 from accelsim.workload.network import INPUT, Network
 
 CONV_COLUMNS = ("layer name", "ifmap height", "ifmap width", "filter height", "filter width",
@@ -44,35 +53,33 @@ def topology_kind(header_line: str) -> str | None:
     return None
 
 
+BOUNDS = {"ifmap height": MAX_EXTENT, "ifmap width": MAX_EXTENT,
+          "filter height": MAX_OUT_EXTENT, "filter width": MAX_OUT_EXTENT,
+          "channels": MAX_CHANNELS, "num filter": MAX_CHANNELS, "strides": MAX_EXTENT,
+          "m": MAX_EXTENT, "n": MAX_CHANNELS, "k": MAX_EXTENT}  # fmt: skip
+"""The largest value of each column (GEMM: M and K are ifmap extents, N the filters)."""
+
+
 def _integers(origin: str, name: str, columns: tuple[str, ...], cells: list[str]) -> list[int]:
-    values = []
-    for column, text in zip(columns, cells, strict=True):
-        try:
-            value = int(text)
-        except ValueError:
-            raise AccelsimError(f"{origin}: layer '{name}': {DISPLAY[column]} must be an integer, "
-                                f"got '{text}'") from None  # fmt: skip
-        if value < 1:
-            raise AccelsimError(f"{origin}: layer '{name}': {DISPLAY[column]} must be positive, "
-                                f"got {value}")  # fmt: skip
-        values.append(value)
-    return values
+    where = f"{origin}: layer '{name}'"
+    return [integer_cell(where, DISPLAY[column], text, 1, BOUNDS[column])
+            for column, text in zip(columns, cells, strict=True)]  # fmt: skip
 
 
 def _check_sparsity(origin: str, name: str, extra: list[str]) -> None:
     if extra and extra[0] and extra[0].replace(" ", "") != "1:1":
-        raise AccelsimError(f"{origin}: layer '{name}': sparsity '{extra[0]}' is not modelled "
+        raise AccelsimError(f"{origin}: layer '{name}': sparsity {short_repr(extra[0])} is not modelled "
                             "(accelsim simulates dense layers)")  # fmt: skip
 
 
 def read_scalesim_topology(path: str | os.PathLike[str]) -> Network:
     """A layer list from a SCALE-Sim conv or GEMM topology file."""
     origin = f"topology file '{path}'"
+    text = read_text(path, "topology file")
     try:
-        with open(path, newline="") as handle:
-            rows = [[cell.strip() for cell in row] for row in csv.reader(handle)]
-    except OSError as exc:
-        raise AccelsimError(f"{origin}: cannot read: {exc.strerror}") from None
+        rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text, newline=""))]
+    except csv.Error as exc:
+        raise AccelsimError(f"{origin}: cannot parse: {exc}") from None
     rows = [row[:-1] if row and row[-1] == "" else row for row in rows]
     rows = [row for row in rows if any(row)]
     if not rows:
@@ -90,22 +97,34 @@ def read_scalesim_topology(path: str | os.PathLike[str]) -> Network:
         name = row[0]
         if not name:
             raise AccelsimError(f"{origin}: line {line} has an empty layer name")
+        if len(name) > MAX_NAME_CHARS or not name.isprintable():
+            raise AccelsimError(f"{origin}: line {line}: layer name must be printable and at "
+                                f"most {MAX_NAME_CHARS} characters, got {short_repr(name)}")  # fmt: skip
         values = _integers(origin, name, columns[1:], row[1 : len(columns)])
         _check_sparsity(origin, name, row[len(columns) :])
-        if kind == "conv":
-            h, w, r, s, c, m, u = values
-            # SCALE-Sim runs a layer whose name contains "DP" as one single-channel layer per
-            # channel (depthwise): here a grouped layer, one group per channel
-            groups = c if "DP" in name else 1
-            layer = ConvLayer(name=name, in_channels=c, in_height=h, in_width=w,
-                              out_channels=m * groups, filter_height=r, filter_width=s, stride=u,
-                              groups=groups, inputs=(INPUT,))  # fmt: skip
-        else:
-            m_rows, n_cols, k = values
-            layer = ConvLayer(name=name, in_channels=1, in_height=m_rows, in_width=k,
-                              out_channels=n_cols, filter_height=1, filter_width=k,
-                              inputs=(INPUT,))  # fmt: skip
-        layers.append(layer)
+        try:
+            layers.append(_layer(kind, name, values))
+        except AccelsimError as exc:
+            raise AccelsimError(f"{origin}: {exc}") from None
     if not layers:
         raise AccelsimError(f"{origin}: has no layers")
-    return Network(Path(path).stem, None, tuple(layers))
+    try:
+        return Network(Path(path).stem, None, tuple(layers))
+    except AccelsimError as exc:
+        raise AccelsimError(f"{origin}: {exc}") from None
+
+
+def _layer(kind: str, name: str, values: list[int]) -> ConvLayer:
+    """One conv row, or one GEMM row as a 1 x K filter over an M x K single-channel ifmap."""
+    if kind == "conv":
+        h, w, r, s, c, m, u = values
+        # SCALE-Sim runs a layer whose name contains "DP" as one single-channel layer per
+        # channel (depthwise): here a grouped layer, one group per channel
+        groups = c if "DP" in name else 1
+        return ConvLayer(name=name, in_channels=c, in_height=h, in_width=w,
+                         out_channels=m * groups, filter_height=r, filter_width=s, stride=u,
+                         groups=groups, inputs=(INPUT,))  # fmt: skip
+    m_rows, n_cols, k = values
+    return ConvLayer(name=name, in_channels=1, in_height=m_rows, in_width=k,
+                     out_channels=n_cols, filter_height=1, filter_width=k,
+                     inputs=(INPUT,))  # fmt: skip

@@ -30,9 +30,9 @@ def test_layer_csv_roundtrips_the_packaged_files(tmp_path):
     [
         ("c1,conv,8,0,3,3,4,1,7", "out_height 7 does not follow"),
         ("c1,conv,8,0,3,11,4,1,", "filter_height 11 exceeds the padded input height 8"),
-        ("c1,conv,8,0,-3,3,4,1,", "in_channels must be >= 1"),
+        ("c1,conv,8,0,-3,3,4,1,", "in_channels must be in \\[1, 1048576\\], got -3"),
         ("c1,conv,8,0.3,3,3,4,1,", "pad must be a non-negative integer or x.5"),
-        ("c1,conv,eight,0,3,3,4,1,", "input_size must be a number"),
+        ("c1,conv,eight,0,3,3,4,1,", "input_size must be an integer, got 'eight'"),
         (",conv,8,0,3,3,4,1,", "empty name"),
     ],
 )
@@ -112,13 +112,13 @@ def test_declarative_json_yaml_toml(tmp_path):
         ),
         (
             {"layers": [{"name": "x", "type": "conv", "filters": -4, "size": 3}]},
-            "out_channels must be >= 1",
+            "layer 1 'x': filters must be greater than or equal to 1, got -4",
         ),
         (
             {"layers": [{"name": "x", "type": "conv", "filters": 4, "size": 3, "inputs": "y"}]},
             "no layer named 'y'",
         ),
-        ({"input": {"channels": 3}}, "input needs integer channels"),
+        ({"input": {"channels": 3}}, "input needs height and width \\(or size\\)"),
         ({"extra": 1}, "unknown key 'extra'"),
     ],
 )
