@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 from accelsim.errors import AccelsimError
@@ -60,6 +61,17 @@ class TensorShape:
     width: int
 
     def __post_init__(self) -> None:
+        c, h, w = self.channels, self.height, self.width
+        if (
+            type(c) is int
+            and type(h) is int
+            and type(w) is int
+            and 1 <= c <= MAX_CHANNELS
+            and 1 <= h <= MAX_OUT_EXTENT
+            and 1 <= w <= MAX_OUT_EXTENT
+            and c * h * w <= MAX_TENSOR_WORDS
+        ):
+            return  # the common case, checked fast (networks of 100k layers)
         for fname, bound in (("channels", MAX_CHANNELS), ("height", MAX_OUT_EXTENT),
                              ("width", MAX_OUT_EXTENT)):  # fmt: skip
             value = getattr(self, fname)
@@ -110,12 +122,14 @@ def _check_int(
     layer: str, name: str, value: object, minimum: int = 1, maximum: int | None = None
 ) -> None:
     """An int (not a bool, not a float) in [minimum, maximum] (default: the field's bound)."""
+    if maximum is None:
+        maximum = _BOUNDS.get(name)
+    if type(value) is int and minimum <= value and (maximum is None or value <= maximum):
+        return
     if isinstance(value, bool) or not isinstance(value, int):
         raise AccelsimError(f"layer '{layer}': {name} must be an integer, got {show(value)}")
     if value < minimum:
         raise AccelsimError(f"layer '{layer}': {name} must be >= {minimum}, got {show(value)}")
-    if maximum is None:
-        maximum = _BOUNDS.get(name)
     if maximum is not None and value > maximum:
         raise AccelsimError(
             f"layer '{layer}': {name} {show(value)} exceeds {maximum} "
@@ -183,6 +197,13 @@ def _check_tensor(layer: str, what: str, channels: int, height: int, width: int)
         )
 
 
+_INT_ONLY = {int}
+"""The set of types of a tuple of plain integers (no bools): a fast check of many fields."""
+
+_CONV_INTS = ("in_channels", "in_height", "in_width", "out_channels", "filter_height",
+              "filter_width", "stride", "groups")  # fmt: skip
+
+
 def _check_pad_type(layer: str, pad: object) -> None:
     if not isinstance(pad, list | tuple):
         raise AccelsimError(
@@ -231,20 +252,26 @@ class ConvLayer:
         _check_name(n)
         if not isinstance(self.kind, str) or self.kind not in ("conv", "fc"):
             raise AccelsimError(f"layer '{n}': kind must be 'conv' or 'fc', got {show(self.kind)}")
-        for fname in (
-            "in_channels",
-            "in_height",
-            "in_width",
-            "out_channels",
-            "filter_height",
-            "filter_width",
-            "stride",
-            "groups",
+        ints = (self.in_channels, self.in_height, self.in_width, self.out_channels,
+                self.filter_height, self.filter_width, self.stride, self.groups)  # fmt: skip
+        if set(map(type, ints)) != _INT_ONLY or not (
+            max(self.in_channels, self.out_channels, self.groups) <= MAX_CHANNELS
+            and max(self.in_height, self.in_width, self.stride) <= MAX_EXTENT
+            and max(self.filter_height, self.filter_width) <= MAX_OUT_EXTENT
+            and min(ints) >= 1
         ):
-            _check_int(n, fname, getattr(self, fname))
-        _check_pad_type(n, self.pad)
-        object.__setattr__(self, "pad", tuple(self.pad))
-        _check_padding(n, self.pad)
+            for fname in _CONV_INTS:
+                _check_int(n, fname, getattr(self, fname))
+        pad = self.pad
+        if (
+            type(pad) is not tuple
+            or len(pad) != 4
+            or not all(type(v) is int and 0 <= v <= MAX_PAD for v in pad)
+        ):
+            _check_pad_type(n, pad)
+            pad = tuple(pad)
+            object.__setattr__(self, "pad", pad)
+            _check_padding(n, pad)
         object.__setattr__(self, "inputs", _check_common(n, self.inputs, self.group_label))
         _check_tensor(n, "input", self.in_channels, self.in_height, self.in_width)
         if self.in_channels % self.groups:
@@ -255,18 +282,20 @@ class ConvLayer:
             raise AccelsimError(
                 f"layer '{n}': out_channels {self.out_channels} not divisible by groups {self.groups}"
             )
-        if self.filter_height > self.padded_height:
+        padded_h = self.in_height + pad[0] + pad[1]
+        padded_w = self.in_width + pad[2] + pad[3]
+        if self.filter_height > padded_h:
             raise AccelsimError(
                 f"layer '{n}': filter_height {self.filter_height} exceeds the padded input height "
-                f"{self.padded_height}"
+                f"{padded_h}"
             )
-        if self.filter_width > self.padded_width:
+        if self.filter_width > padded_w:
             raise AccelsimError(
                 f"layer '{n}': filter_width {self.filter_width} exceeds the padded input width "
-                f"{self.padded_width}"
+                f"{padded_w}"
             )
-        expect_h = output_size(self.padded_height, self.filter_height, self.stride)
-        expect_w = output_size(self.padded_width, self.filter_width, self.stride)
+        expect_h = (padded_h - self.filter_height) // self.stride + 1
+        expect_w = (padded_w - self.filter_width) // self.stride + 1
         for fname, expect in (("out_height", expect_h), ("out_width", expect_w)):
             given = getattr(self, fname)
             if given is None:
@@ -278,10 +307,14 @@ class ConvLayer:
                     f"layer '{n}': {fname} {given} does not follow from input, padding, stride and "
                     f"filter (expected {expect})"
                 )
-        _check_tensor(n, "output", self.out_channels, self.out_height, self.out_width)
-        if self.macs > MAX_LAYER_MACS:
+        _check_tensor(n, "output", self.out_channels, expect_h, expect_w)
+        macs = (
+            self.filter_height * self.filter_width * (self.in_channels // self.groups)
+            * self.out_channels * expect_h * expect_w
+        )  # fmt: skip
+        if macs > MAX_LAYER_MACS:
             raise AccelsimError(
-                f"layer '{n}': {self.macs:.3g} MACs per image; the limit is {MAX_LAYER_MACS:.0e} "
+                f"layer '{n}': {macs:.3g} MACs per image; the limit is {MAX_LAYER_MACS:.0e} "
                 "(MAX_LAYER_MACS)"
             )
         if self.kind == "fc" and (self.out_height != 1 or self.out_width != 1):
@@ -295,9 +328,7 @@ class ConvLayer:
         if self.ifmap_zero is None:
             unpadded = self.ifmap_zero_unpadded or 0.0
             nonzero = (1.0 - unpadded) * self.in_height * self.in_width
-            object.__setattr__(
-                self, "ifmap_zero", 1.0 - nonzero / (self.padded_height * self.padded_width)
-            )
+            object.__setattr__(self, "ifmap_zero", 1.0 - nonzero / (padded_h * padded_w))
         if self.batch_n is not None:
             _check_int(n, "batch_n", self.batch_n)
 
@@ -319,7 +350,7 @@ class ConvLayer:
     def input_shape(self) -> TensorShape:
         return TensorShape(self.in_channels, self.in_height, self.in_width)
 
-    @property
+    @cached_property
     def output_shape(self) -> TensorShape:
         return TensorShape(self.out_channels, self.out_height, self.out_width)
 
@@ -419,7 +450,7 @@ class PoolLayer:
     def input_shape(self) -> TensorShape:
         return TensorShape(self.in_channels, self.in_height, self.in_width)
 
-    @property
+    @cached_property
     def output_shape(self) -> TensorShape:
         return TensorShape(self.in_channels, self.out_height, self.out_width)
 
@@ -465,7 +496,7 @@ class ConcatLayer:
         _check_tensor(n, "output", total, self.height, self.width)
         _check_fraction(n, "ofmap_zero", self.ofmap_zero)
 
-    @property
+    @cached_property
     def output_shape(self) -> TensorShape:
         return TensorShape(sum(self.input_channels), self.height, self.width)
 

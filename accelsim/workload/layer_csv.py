@@ -121,16 +121,20 @@ def layer_from_row(
     if row.get(""):
         raise AccelsimError(f"{where}: a cell under no column header: {short_repr(row[''])}")
 
+    cells = {key: (value or "").strip() for key, value in row.items()}
+
     def cell(column: str) -> str:
-        return (row.get(column) or "").strip()
+        return cells.get(column, "")
 
     def integer(column: str, default: int | None = None) -> int | None:
-        if cell(column) == "" and column not in REQUIRED:
+        text = cells.get(column, "")
+        if text == "" and column not in REQUIRED:
             return default
-        return integer_cell(where, column, cell(column), 1, INTEGER_BOUNDS[column])
+        return integer_cell(where, column, text, 1, INTEGER_BOUNDS[column])
 
     def fraction(column: str) -> float | None:
-        return None if cell(column) == "" else decimal_cell(where, column, cell(column), 0, 1)
+        text = cells.get(column, "")
+        return None if text == "" else decimal_cell(where, column, text, 0, 1)
 
     if cell("dilation") not in ("", "1"):
         raise AccelsimError(

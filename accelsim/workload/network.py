@@ -106,9 +106,11 @@ class Network:
 
     @staticmethod
     def _check_edge(layer: ConvLayer | PoolLayer, produced: TensorShape) -> None:
-        expected = layer.input_shape
-        for field in ("channels", "height", "width"):
-            got, want = getattr(produced, field), getattr(expected, field)
+        expected = (layer.in_channels, layer.in_height, layer.in_width)
+        if (produced.channels, produced.height, produced.width) == expected:
+            return
+        for field, want in zip(("channels", "height", "width"), expected, strict=True):
+            got = getattr(produced, field)
             if got != want:
                 raise AccelsimError(
                     f"layer '{layer.name}': input {field} {want} does not match its input "
