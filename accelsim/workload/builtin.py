@@ -15,6 +15,7 @@ from functools import cache
 from importlib import resources
 
 from accelsim.errors import AccelsimError
+from accelsim.files.reading import short_repr
 from accelsim.workload.layer import TensorShape
 from accelsim.workload.network import Network, NetworkBuilder
 
@@ -206,12 +207,18 @@ ALIASES = {
 }
 
 
-@cache
 def builtin_network(name: str) -> Network:
     """A built-in network by name (case-insensitive); unknown names are an error."""
+    if not isinstance(name, str):
+        raise AccelsimError(f"network name must be a string, got {short_repr(name)}")
     key = ALIASES.get(name.lower(), name.lower())
     if key not in BUILTIN_NETWORKS:
         raise AccelsimError(
-            f"unknown network '{name}' (built-ins: {', '.join(sorted(BUILTIN_NETWORKS))})"
+            f"unknown network {short_repr(name)} (built-ins: {', '.join(sorted(BUILTIN_NETWORKS))})"
         )
+    return _builtin(key)
+
+
+@cache
+def _builtin(key: str) -> Network:
     return BUILTIN_NETWORKS[key]()
