@@ -6,12 +6,19 @@
   (conv | fc), `pad` (per side; x.5 means x before and x+1 after), `groups`, `output_size` (checked),
   `input_height`/`input_width` and `filter_height`/`filter_width` for non-square layers,
   `ifmap_sparsity_padded`, `ifmap_sparsity`, `ofmap_sparsity` (zero fractions in [0, 1]),
-  `batch_n`, `group` (a label used when summing layers).
+  `batch_n`, `group` (a label used when summing layers), `padded_size` (checked), `dilation` (only
+  1: dilated convolutions are not modelled). Integers are written as integers (`3`, `3.0`; not
+  `3.7`, `inf`, `1e3`); a BOM and rows of empty cells from a spreadsheet are ignored.
 - **SCALE-Sim topology CSV**: header `Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter
   Width, Channels, Num Filter, Strides` (trailing comma optional); see `scalesim_topology`.
 - **Declarative network** (.json, .toml, .yaml): an `input` tensor and a list of `layers`, each a
   `conv`, `fc`, `pool`, `global_pool` or `concat` reading the previous layer or the layers named in
   `inputs`; this is the format for real DAGs (branches that join, pooling, valid cut points).
+  Its strict schema is `accelsim.workload.schema` (no coercion, unknown keys refused).
+
+Every size is bounded by the named limits of `accelsim.workload.layer` (MAX_EXTENT, MAX_CHANNELS,
+MAX_PAD, MAX_BATCH_N, MAX_TENSOR_WORDS, MAX_LAYER_MACS), and every error is one line naming the
+file, the layer and the field.
 """
 
 from __future__ import annotations

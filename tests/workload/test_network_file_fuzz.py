@@ -376,3 +376,31 @@ def test_a_long_chain_loads_in_linear_time(tmp_path, suffix):
     ratio = seconds(large) / max(seconds(small), 1e-3)
     assert ratio < 8 * 3, ratio  # linear is 8; quadratic would be 64
     assert math.isfinite(ratio)
+
+
+JSON_DATA = st.recursive(
+    st.one_of(
+        st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=4)
+    ),
+    lambda children: st.one_of(
+        st.lists(children, max_size=4), st.dictionaries(st.text(max_size=6), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@SETTINGS
+@given(where=st.sampled_from(["document", "input", "layer", "layers"]), data=JSON_DATA)
+def test_arbitrary_json_structures(tmp_path, where, data):
+    document = json.loads(json.dumps(BASE))
+    if where == "document":
+        document = data
+    elif where == "input":
+        document["input"] = data
+    elif where == "layer":
+        document["layers"][2] = data
+    else:
+        document["layers"] = data
+    path = tmp_path / "net.json"
+    path.write_text(json.dumps(document))
+    check_outcome(path)
