@@ -119,7 +119,8 @@ def test_bad_network_file_one_line(capsys, tmp_path):
     code, _, err = run_cli(capsys, "energy", str(path))
     assert code == 2
     assert err == (
-        "accelsim: error: layer 'c1': filter_height 11 exceeds the padded input height 8\n"
+        f"accelsim: error: network file '{path}': layer 'c1': filter_height 11 exceeds the "
+        "padded input height 8\n"
     )
 
 
