@@ -8,6 +8,7 @@ import re
 
 from accelsim.errors import AccelsimError
 from accelsim.files.reading import short_repr
+from accelsim.workload.layer import BOUND_NAMES
 
 _INTEGER = re.compile(r"[+-]?[0-9]+(\.0*)?")
 _DECIMAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
@@ -26,8 +27,14 @@ def integer_cell(where: str, column: str, text: str, low: int, high: int) -> int
     if len(text) > MAX_CELL_CHARS or not _INTEGER.fullmatch(text):
         raise AccelsimError(f"{where}: {column} must be an integer, got {short_repr(text)}")
     value = int(text.split(".")[0])
-    if not low <= value <= high:
-        raise AccelsimError(f"{where}: {column} must be in [{low}, {high}], got {text}")
+    if value < low:
+        least = "positive" if low == 1 else f">= {low}"
+        raise AccelsimError(f"{where}: {column} must be {least}, got {text}")
+    if value > high:
+        name = BOUND_NAMES.get(high)
+        raise AccelsimError(
+            f"{where}: {column} {text} exceeds {high}" + (f" ({name})" if name else "")
+        )
     return value
 
 
