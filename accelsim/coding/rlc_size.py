@@ -55,8 +55,7 @@ class RlcFormat:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= high:
                 raise AccelsimError(
-                    f"RLC format: {name} must be an integer in [1, {high}], "
-                    f"got {short_repr(value)}"
+                    f"RLC format: {name} must be an integer in [1, {high}], got {short_repr(value)}"
                 )
         used = self.pairs_per_word * (self.run_bits + self.value_bits) + 1
         if used > self.word_bits:

@@ -64,9 +64,7 @@ def check_int(owner: str, field: str, value: object, low: int, high: int) -> int
     if isinstance(value, bool) or not isinstance(value, int):
         raise AccelsimError(f"{owner}: {field} must be an integer, got {short_repr(value)}")
     if not low <= value <= high:
-        raise AccelsimError(
-            f"{owner}: {field} must be in [{low}, {high}], got {short_repr(value)}"
-        )
+        raise AccelsimError(f"{owner}: {field} must be in [{low}, {high}], got {short_repr(value)}")
     return value
 
 

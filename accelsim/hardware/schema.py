@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
 
 from accelsim.coding.rlc_size import MAX_PAIRS_PER_WORD, MAX_RLC_WORD_BITS, MAX_RUN_BITS
 from accelsim.errors import AccelsimError
@@ -21,7 +28,8 @@ from accelsim.hardware import limits as L
 STRICT = ConfigDict(strict=True, extra="forbid")
 
 Name = Annotated[
-    str, StringConstraints(min_length=1, max_length=L.MAX_NAME_CHARS, pattern=r"^[^\x00-\x1f\x7f]+$")
+    str,
+    StringConstraints(min_length=1, max_length=L.MAX_NAME_CHARS, pattern=r"^[^\x00-\x1f\x7f]+$"),
 ]
 
 
@@ -135,8 +143,7 @@ def describe(exc: ValidationError, table: str, schema: type[BaseModel]) -> str:
     if error["type"] == "extra_forbidden":
         where = f" in [{table}]" if table else ""
         return (
-            f"unknown key {short_repr(loc[-1])}{where} "
-            f"(expected {', '.join(schema.model_fields)})"
+            f"unknown key {short_repr(loc[-1])}{where} (expected {', '.join(schema.model_fields)})"
         )
     if error["type"] in ("model_type", "dict_type"):
         return f"{path or 'the file'} must be a table, got {short_repr(error['input'])}"

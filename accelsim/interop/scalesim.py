@@ -20,8 +20,8 @@ from pathlib import Path
 from accelsim.engine.systolic.counters import GemmCounters
 from accelsim.errors import AccelsimError
 from accelsim.files.reading import read_text, short_repr
-from accelsim.hardware.limits import MAX_NAME_CHARS
 from accelsim.hardware.accelerator import Accelerator
+from accelsim.hardware.limits import MAX_NAME_CHARS
 from accelsim.hardware.systolic import DATAFLOWS, SystolicArray
 from accelsim.report.output import write_text_atomic
 
