@@ -179,7 +179,12 @@ def _sizes(flag: str, value: Any, count: int) -> tuple[int, ...]:
         or len(value) != count
         or any(isinstance(v, bool) or not isinstance(v, int) for v in value)
     ):
-        raise AccelsimError(f"{flag} must be {count} integers, got {short_repr(value)}")
+        shown = (
+            "(" + ", ".join(short_repr(v, 20) for v in value) + ")"
+            if isinstance(value, tuple | list) and len(value) <= 4
+            else short_repr(value)
+        )
+        raise AccelsimError(f"{flag} must be {count} integers, got {shown}")
     return tuple(value)
 
 

@@ -9,6 +9,7 @@ word width, RLC pairs fitting the word) are the dataclasses' own.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -26,6 +27,9 @@ from accelsim.files.reading import short_repr
 from accelsim.hardware import limits as L
 
 STRICT = ConfigDict(strict=True, extra="forbid")
+
+NUMBER_TEXT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?", re.ASCII)
+"""Text that reads as a number: refused (no string-to-number coercion) with a hint."""
 
 Name = Annotated[
     str,
@@ -147,4 +151,11 @@ def describe(exc: ValidationError, table: str, schema: type[BaseModel]) -> str:
         )
     if error["type"] in ("model_type", "dict_type"):
         return f"{path or 'the file'} must be a table, got {short_repr(error['input'])}"
-    return f"{path} = {short_repr(error['input'])}: {error['msg']}"
+    reason = error["msg"]
+    value = error["input"]
+    if isinstance(value, str) and NUMBER_TEXT.fullmatch(value.strip()):
+        reason += (
+            ", not text (quoted, or YAML exponent without a sign: YAML reads 3.0e9 as text, "
+            "write 3.0e+9)"
+        )
+    return f"{path} = {short_repr(value)}: {reason}"
