@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import os
 import struct
+import tokenize
 import zipfile
 import zlib
 from pathlib import Path
@@ -47,10 +48,12 @@ READ_ERRORS = (
     SyntaxError,
     TypeError,
     struct.error,
+    tokenize.TokenError,
     zlib.error,
     zipfile.BadZipFile,
 )
-"""What numpy and zipfile raise on a corrupt, truncated, encrypted or unsupported file."""
+"""What numpy and zipfile raise on a corrupt, truncated, encrypted or unsupported file (numpy
+parses the header's Python literal with `tokenize` and `ast`)."""
 
 
 def _header(stream: IO[bytes], what: str) -> tuple[np.dtype, tuple[int, ...], bool]:

@@ -144,11 +144,12 @@ def resolve_accelerator(
         accelerator = load_accelerator(spec)
         if bits is not None and bits != accelerator.bits:
             raise AccelsimError(
-                f"--bits {bits} contradicts hardware.bits {accelerator.bits} in '{spec}'"
+                f"--bits {bits} contradicts hardware.bits {accelerator.bits} in "
+                f"{short_repr(str(spec))}"
             )
     else:
         raise AccelsimError(
-            f"unknown accelerator '{spec}' (presets: {', '.join(PRESETS)}; or a "
+            f"unknown accelerator {short_repr(str(spec))} (presets: {', '.join(PRESETS)}; or a "
             ".toml/.yaml/.json file or a SCALE-Sim .cfg)"
         )
     accelerator = with_overrides(accelerator, dataflow, array, sram_kb)
