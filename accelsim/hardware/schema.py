@@ -31,9 +31,15 @@ STRICT = ConfigDict(strict=True, extra="forbid")
 NUMBER_TEXT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?", re.ASCII)
 """Text that reads as a number: refused (no string-to-number coercion) with a hint."""
 
+
+def _printable(value: str) -> str:
+    if not value.isprintable():
+        raise ValueError("must be printable (no tabs, newlines or control characters)")
+    return value
+
+
 Name = Annotated[
-    str,
-    StringConstraints(min_length=1, max_length=L.MAX_NAME_CHARS, pattern=r"^[^\x00-\x1f\x7f]+$"),
+    str, StringConstraints(min_length=1, max_length=L.MAX_NAME_CHARS), AfterValidator(_printable)
 ]
 
 
