@@ -202,3 +202,24 @@ def test_fuzzed_files_give_one_line_or_a_valid_accelerator(tmp_path_factory, dat
     assert 1 <= hw.num_pes <= L.MAX_ARRAY_DIM**2 and hw.clock_hz >= L.MIN_CLOCK_HZ
     assert all(math.isfinite(v) and v > 0 for v in (accelerator.energy.mac_pj, hw.clock_hz))
     assert 0 <= accelerator.energy.control_fraction <= L.MAX_CONTROL_FRACTION
+
+
+def test_largest_spatial_array_enumerates_quickly():
+    """The mapper's search on the largest admitted array and scratchpads stays small: its loops
+    stop at the layer's channels, not at the array's PEs (1M PEs x 65536 words before)."""
+    import time
+
+    from accelsim.workload.layer import ConvLayer
+    from dataflows.row_stationary.enumeration import enumerate_mappings
+
+    words = L.MAX_SPAD_WORDS
+    hw = SpatialArray(
+        pe_rows=L.MAX_SPATIAL_DIM,
+        pe_cols=L.MAX_SPATIAL_DIM,
+        spad_ifmap_words=words,
+        spad_filter_words=words,
+        spad_psum_words=words,
+    )
+    start = time.process_time()
+    maps = enumerate_mappings(ConvLayer("pointwise", 512, 14, 14, 128, 1, 1), hw, 1)
+    assert len(maps) > 0 and time.process_time() - start < 10
