@@ -34,13 +34,12 @@ real code exactly when no run of zeros before a non-zero value is longer than `m
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 from numba import njit
 
+from accelsim.coding.activation_files import load_activations
 from accelsim.coding.rlc_size import RlcFormat, as_format
 from accelsim.errors import AccelsimError
 
@@ -283,23 +282,6 @@ def coded_bits(array: np.ndarray, bits: RlcFormat | int = 16) -> int:
     pairs = coded_pairs(array, bits)
     words = max(1, -(-pairs // fmt.pairs_per_word))
     return words * fmt.word_bits
-
-
-def load_activations(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
-    """Arrays from a .npy file (keyed by the file's stem) or a .npz file (keyed by array name)."""
-    p = Path(path)
-    if not p.is_file():
-        raise AccelsimError(f"activation file '{p}' does not exist")
-    suffix = p.suffix.lower()
-    try:
-        if suffix == ".npy":
-            return {p.stem: np.load(p, allow_pickle=False)}
-        if suffix == ".npz":
-            with np.load(p, allow_pickle=False) as data:
-                return {key: data[key] for key in data.files}
-    except (ValueError, OSError) as exc:
-        raise AccelsimError(f"activation file '{p}': cannot read: {exc}") from None
-    raise AccelsimError(f"activation file '{p}': use a .npy or .npz file")
 
 
 __all__ = [

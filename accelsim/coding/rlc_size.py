@@ -17,6 +17,27 @@ import math
 from dataclasses import dataclass
 
 from accelsim.errors import AccelsimError
+from accelsim.files.reading import short_repr
+
+MAX_VALUE_BITS = 64
+"""Widest coded value: a 64-bit word holds at most one 64-bit pattern (accelsim's are 8 or 16)."""
+
+MAX_RUN_BITS = 32
+"""Widest run field: runs of up to 4 Gi zeros, longer than any feature map's."""
+
+MAX_RLC_WORD_BITS = 4096
+"""Widest coded word: 64x the chip's 64-bit word."""
+
+MAX_PAIRS_PER_WORD = MAX_RLC_WORD_BITS // 2
+"""Most pairs per word: each pair takes at least two bits (a 1-bit run and a 1-bit value)."""
+
+RLC_FIELD_MAX = {
+    "value_bits": MAX_VALUE_BITS,
+    "run_bits": MAX_RUN_BITS,
+    "pairs_per_word": MAX_PAIRS_PER_WORD,
+    "word_bits": MAX_RLC_WORD_BITS,
+}
+"""Each field's upper bound (each is at least 1); the fields must also fit the word together."""
 
 
 @dataclass(frozen=True)
@@ -30,11 +51,11 @@ class RlcFormat:
     word_bits: int = 64
 
     def __post_init__(self) -> None:
-        for name in ("value_bits", "run_bits", "pairs_per_word", "word_bits"):
+        for name, high in RLC_FIELD_MAX.items():
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 4096:
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= high:
                 raise AccelsimError(
-                    f"RLC format: {name} must be an integer in [1, 4096], got {value!r}"
+                    f"RLC format: {name} must be an integer in [1, {high}], got {short_repr(value)}"
                 )
         used = self.pairs_per_word * (self.run_bits + self.value_bits) + 1
         if used > self.word_bits:

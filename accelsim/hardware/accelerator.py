@@ -12,7 +12,9 @@ from dataclasses import dataclass, replace
 
 from accelsim.coding.rlc_size import RlcFormat
 from accelsim.errors import AccelsimError
+from accelsim.files.reading import short_repr
 from accelsim.hardware.energy import EnergyTable
+from accelsim.hardware.limits import check_name
 from accelsim.hardware.spatial import SpatialArray
 from accelsim.hardware.systolic import SystolicArray
 
@@ -33,10 +35,21 @@ class Accelerator:
     rlc: RlcFormat
 
     def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not self.name:
-            raise AccelsimError(f"accelerator: name must be a non-empty string, got {self.name!r}")
+        check_name("accelerator", "name", self.name)
         if not isinstance(self.hardware, SpatialArray | SystolicArray):
-            raise AccelsimError(f"accelerator '{self.name}': hardware must be an array")
+            raise AccelsimError(
+                f"accelerator '{self.name}': hardware must be a SpatialArray or SystolicArray, "
+                f"got {short_repr(self.hardware)}"
+            )
+        if not isinstance(self.energy, EnergyTable):
+            raise AccelsimError(
+                f"accelerator '{self.name}': energy must be an EnergyTable, "
+                f"got {short_repr(self.energy)}"
+            )
+        if not isinstance(self.rlc, RlcFormat):
+            raise AccelsimError(
+                f"accelerator '{self.name}': rlc must be an RlcFormat, got {short_repr(self.rlc)}"
+            )
         if self.rlc.value_bits != self.hardware.bits:
             raise AccelsimError(
                 f"accelerator '{self.name}': the RLC format codes {self.rlc.value_bits}-bit "

@@ -11,17 +11,17 @@ keys and impossible values are errors naming the file and the field.
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
-import tomllib
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from accelsim.errors import AccelsimError
-from accelsim.hardware.accelerator import ARRAY_KINDS, DATAFLOW_KIND, Accelerator
-from accelsim.hardware.energy import EnergyTable
+from accelsim.files.reading import input_path, read_structured, short_repr
+from accelsim.hardware.accelerator import DATAFLOW_KIND, Accelerator
 from accelsim.hardware.presets import DEFAULT_FOR_KIND, PRESETS, preset
+from accelsim.hardware.schema import HARDWARE_SCHEMAS, Energy, Rlc, Top, given
 from accelsim.hardware.spatial import SpatialArray
 from accelsim.hardware.systolic import SystolicArray
 
@@ -29,61 +29,36 @@ FILE_SUFFIXES = (".toml", ".yaml", ".yml", ".json")
 SCALESIM_SUFFIX = ".cfg"
 RLC_KEYS = {"run_bits": "run_bits", "values_per_word": "pairs_per_word", "word_bits": "word_bits"}
 """File keys of the [rlc] table and the `RlcFormat` field each sets."""
-
-
-def _fields(cls: type, exclude: tuple[str, ...] = ()) -> set[str]:
-    return {f.name for f in dataclasses.fields(cls) if f.init and f.name not in exclude}
-
-
-def _table(data: dict[str, Any], key: str, origin: str) -> dict[str, Any]:
-    value = data.get(key, {})
-    if value is None:
-        value = {}
-    if not isinstance(value, dict):
-        raise AccelsimError(f"{origin}: [{key}] must be a table, got {type(value).__name__}")
-    return value
+T = TypeVar("T")
+DEFAULT_BITS = {"spatial": 16, "systolic": 8}
+"""The word width of a file that does not give hardware.bits, by kind (its base preset's)."""
 
 
 def accelerator_from_dict(data: Any, origin: str = "accelerator") -> Accelerator:
-    """Build an accelerator from a parsed file; unknown keys are errors."""
-    if not isinstance(data, dict):
-        raise AccelsimError(f"{origin}: expected a table with [hardware], [energy] and [rlc]")
-    unknown = set(data) - {"name", "kind", "hardware", "energy", "rlc"}
-    if unknown:
-        raise AccelsimError(
-            f"{origin}: unknown key '{sorted(unknown)[0]}' (expected name, kind, hardware, "
-            "energy, rlc)"
-        )
-    kind = data.get("kind", "spatial")
-    if not isinstance(kind, str) or kind not in ARRAY_KINDS:
-        raise AccelsimError(f"{origin}: kind must be one of {', '.join(ARRAY_KINDS)}, got {kind!r}")
-    hardware, energy, rlc = (_table(data, key, origin) for key in ("hardware", "energy", "rlc"))
-    cls = ARRAY_KINDS[kind]
-    for section, values, allowed in (
-        ("hardware", hardware, _fields(cls, ("name",))),
-        ("energy", energy, _fields(EnergyTable, ("include_control",))),
-        ("rlc", rlc, set(RLC_KEYS)),
-    ):
-        bad = set(values) - allowed
-        if bad:
-            raise AccelsimError(f"{origin}: unknown key '{sorted(bad)[0]}' in [{section}]")
-    for key, value in rlc.items():
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise AccelsimError(f"{origin}: rlc.{key} must be an integer, got {value!r}")
-    bits = hardware.get("bits", 16 if kind == "spatial" else 8)
-    if type(bits) is not int or bits not in (8, 16):
-        raise AccelsimError(f"{origin}: hardware.bits must be 8 or 16, got {bits!r}")
-    base = preset(DEFAULT_FOR_KIND[kind], bits)
-    name = data.get("name", base.name)
-    if not isinstance(name, str) or not name:
-        raise AccelsimError(f"{origin}: name must be a non-empty string, got {name!r}")
+    """Build an accelerator from a parsed file (`accelsim.hardware.schema`: strict types, sane
+    ranges, no unknown keys); each error is one line naming `origin` and the table.field."""
+    top = given(Top, data, origin)
+    kind = top.get("kind", "spatial")
+    hardware = given(HARDWARE_SCHEMAS[kind], top.get("hardware", {}), origin, "hardware")
+    energy = given(Energy, top.get("energy", {}), origin, "energy")
+    rlc = given(Rlc, top.get("rlc", {}), origin, "rlc")
+    base = preset(DEFAULT_FOR_KIND[kind], hardware.get("bits", DEFAULT_BITS[kind]))
+    name = top.get("name", base.name)
+    hw = _built(origin, "hardware", lambda: replace(base.hardware, name=name, **hardware))
+    table = _built(origin, "energy", lambda: replace(base.energy, **energy))
+    coding = _built(
+        origin, "rlc", lambda: replace(base.rlc, **{RLC_KEYS[k]: v for k, v in rlc.items()})
+    )
+    return _built(origin, "", lambda: Accelerator(name, hw, table, coding))
+
+
+def _built(origin: str, table: str, build: Callable[[], T]) -> T:
+    """`build()`, its error prefixed with the file and the [table] it is about."""
     try:
-        hw = replace(base.hardware, name=name, **hardware)
-        table = replace(base.energy, **energy)
-        coding = replace(base.rlc, **{RLC_KEYS[k]: v for k, v in rlc.items()})
-        return Accelerator(name, hw, table, coding)
+        return build()
     except AccelsimError as exc:
-        raise AccelsimError(f"{origin}: {exc}") from None
+        where = f" [{table}]" if table else ""
+        raise AccelsimError(f"{origin}:{where} {exc}") from None
 
 
 def accelerator_to_dict(accelerator: Accelerator) -> dict[str, Any]:
@@ -116,34 +91,9 @@ def accelerator_text(accelerator: Accelerator, fmt: str = "toml") -> str:
     raise AccelsimError(f"accelerator format must be toml or yaml, got '{fmt}'")
 
 
-def _parse(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise AccelsimError(f"accelerator file '{path}' is not UTF-8 text") from None
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".toml":
-            return tomllib.loads(text)
-        if suffix == ".json":
-            return json.loads(text)
-        import yaml
-
-        return yaml.safe_load(text)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-        raise AccelsimError(f"accelerator file '{path}': cannot parse: {exc}") from None
-    except Exception as exc:  # yaml.YAMLError, imported lazily
-        if type(exc).__module__.startswith("yaml"):
-            first = str(exc).splitlines()[0]
-            raise AccelsimError(f"accelerator file '{path}': cannot parse: {first}") from None
-        raise
-
-
 def load_accelerator(path: str | os.PathLike[str]) -> Accelerator:
     """An accelerator from a .toml, .yaml/.yml or .json file, or a SCALE-Sim .cfg."""
-    p = Path(path)
-    if not p.is_file():
-        raise AccelsimError(f"accelerator file '{p}' does not exist")
+    p = input_path(path, "accelerator file")
     suffix = p.suffix.lower()
     if suffix == SCALESIM_SUFFIX:
         from accelsim.interop.scalesim import accelerator_from_scalesim_config
@@ -151,7 +101,8 @@ def load_accelerator(path: str | os.PathLike[str]) -> Accelerator:
         return accelerator_from_scalesim_config(p)
     if suffix not in FILE_SUFFIXES:
         raise AccelsimError(f"accelerator file '{p}': use a .toml, .yaml, .json or SCALE-Sim .cfg")
-    return accelerator_from_dict(_parse(p), origin=f"accelerator file '{p}'")
+    data = read_structured(p, "accelerator file")
+    return accelerator_from_dict(data, origin=f"accelerator file '{p}'")
 
 
 def save_accelerator(accelerator: Accelerator, path: str | os.PathLike[str]) -> None:
@@ -184,8 +135,7 @@ def resolve_accelerator(
     file it must match the file. `dataflow` sets a systolic array's dataflow (a spatial array runs
     `rs` only); `array` sets rows x columns of either kind; `sram_kb` a systolic array's SRAMs.
     """
-    if dataflow is not None and dataflow not in DATAFLOW_KIND:
-        raise AccelsimError(f"dataflow must be one of {', '.join(DATAFLOW_KIND)}, got '{dataflow}'")
+    _check_arguments(spec, bits, control, dataflow)
     if spec is None:
         spec = DEFAULT_FOR_KIND[DATAFLOW_KIND[dataflow or "rs"]]
     if spec in PRESETS:
@@ -194,15 +144,49 @@ def resolve_accelerator(
         accelerator = load_accelerator(spec)
         if bits is not None and bits != accelerator.bits:
             raise AccelsimError(
-                f"--bits {bits} contradicts hardware.bits {accelerator.bits} in '{spec}'"
+                f"--bits {bits} contradicts hardware.bits {accelerator.bits} in "
+                f"{short_repr(str(spec))}"
             )
     else:
         raise AccelsimError(
-            f"unknown accelerator '{spec}' (presets: {', '.join(PRESETS)}; or a "
+            f"unknown accelerator {short_repr(str(spec))} (presets: {', '.join(PRESETS)}; or a "
             ".toml/.yaml/.json file or a SCALE-Sim .cfg)"
         )
     accelerator = with_overrides(accelerator, dataflow, array, sram_kb)
     return accelerator if control else accelerator.without_control()
+
+
+def _check_arguments(spec: Any, bits: Any, control: Any, dataflow: Any) -> None:
+    """Types and values of `resolve_accelerator`'s arguments (no bool as a width, no text as a
+    flag), each error one line naming the argument."""
+    if spec is not None and not isinstance(spec, str | os.PathLike):
+        raise AccelsimError(
+            f"accelerator must be a preset name or a file path, got {short_repr(spec)}"
+        )
+    if bits is not None and (type(bits) is not int or bits not in (8, 16)):
+        raise AccelsimError(f"bits must be 8 or 16, got {short_repr(bits)}")
+    if not isinstance(control, bool):
+        raise AccelsimError(f"control must be true or false, got {short_repr(control)}")
+    if dataflow is not None and (not isinstance(dataflow, str) or dataflow not in DATAFLOW_KIND):
+        raise AccelsimError(
+            f"dataflow must be one of {', '.join(DATAFLOW_KIND)}, got {short_repr(dataflow)}"
+        )
+
+
+def _sizes(flag: str, value: Any, count: int) -> tuple[int, ...]:
+    """`value` as a tuple of `count` integers (sizes are bounded by the array itself)."""
+    if (
+        not isinstance(value, tuple | list)
+        or len(value) != count
+        or any(isinstance(v, bool) or not isinstance(v, int) for v in value)
+    ):
+        shown = (
+            "(" + ", ".join(short_repr(v, 20) for v in value) + ")"
+            if isinstance(value, tuple | list) and len(value) <= 4
+            else short_repr(value)
+        )
+        raise AccelsimError(f"{flag} must be {count} integers, got {shown}")
+    return tuple(value)
 
 
 def with_overrides(
@@ -223,7 +207,7 @@ def with_overrides(
             )
         changes["dataflow"] = dataflow
     if array is not None:
-        rows, cols = array
+        rows, cols = _sizes("--array", array, 2)
         if isinstance(hw, SpatialArray):
             changes.update(pe_rows=rows, pe_cols=cols)
         else:
@@ -234,8 +218,13 @@ def with_overrides(
                 f"--sram-kb sets a systolic array's SRAMs; accelerator '{accelerator.name}' is "
                 "a spatial array (set glb_kb in an accelerator file)"
             )
-        ifmap, filt, ofmap = sram_kb
+        ifmap, filt, ofmap = _sizes("--sram-kb", sram_kb, 3)
         changes.update(ifmap_sram_kb=ifmap, filter_sram_kb=filt, ofmap_sram_kb=ofmap)
     if not changes:
         return accelerator
-    return replace(accelerator, hardware=replace(hw, **changes))
+    flags = {"--dataflow": dataflow, "--array": array, "--sram-kb": sram_kb}
+    given_flags = "/".join(flag for flag, value in flags.items() if value is not None)
+    try:
+        return replace(accelerator, hardware=replace(hw, **changes))
+    except AccelsimError as exc:
+        raise AccelsimError(f"{given_flags} on accelerator '{accelerator.name}': {exc}") from None

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from accelsim.errors import AccelsimError
+from accelsim.files.reading import short_repr
+from accelsim.hardware.limits import (
+    MAX_ACCESS_PJ,
+    MAX_CLOCK_POWER_W,
+    MAX_CONTROL_FRACTION,
+    MIN_ACCESS_PJ,
+    check_name,
+    check_number,
+)
+
+ACCESS_FIELDS = ("mac_pj", "rf_pj", "inter_pe_pj", "glb_pj", "dram_pj")
+"""Energies of one access (or MAC) in pJ: each finite and positive (a free level is not real)."""
 
 TECH_SCALE_45_TO_65 = (65 / 45) * (1 / 0.9) ** 2
 """Scaling of dynamic energy from 45 nm / 0.9 V to 65 nm / 1 V: (65/45) * (1/0.9)^2."""
@@ -32,29 +43,22 @@ class EnergyTable:
     include_control: bool = True
 
     def __post_init__(self) -> None:
-        if not isinstance(self.name, str):
-            raise AccelsimError(f"energy table: name must be a string, got {self.name!r}")
-        for field in ("mac_pj", "rf_pj", "inter_pe_pj", "glb_pj", "dram_pj", "clock_power_w"):
-            value = getattr(self, field)
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, int | float)
-                or not (math.isfinite(value) and value >= 0)
-            ):
-                raise AccelsimError(
-                    f"energy table '{self.name}': {field} must be a non-negative "
-                    f"number, got {value!r}"
-                )
+        check_name("energy table", "name", self.name)
+        owner = f"energy table {short_repr(self.name)}"
+        for field in ACCESS_FIELDS:
+            value = check_number(owner, field, getattr(self, field), MIN_ACCESS_PJ, MAX_ACCESS_PJ)
+            object.__setattr__(self, field, value)
+        power = check_number(owner, "clock_power_w", self.clock_power_w, 0, MAX_CLOCK_POWER_W)
+        object.__setattr__(self, "clock_power_w", power)
         if not isinstance(self.include_control, bool):
             raise AccelsimError(
-                f"energy table '{self.name}': include_control must be true or false, "
-                f"got {self.include_control!r}"
+                f"{owner}: include_control must be true or false, "
+                f"got {short_repr(self.include_control)}"
             )
-        if not isinstance(self.control_fraction, int | float) or not 0 <= self.control_fraction < 1:
-            raise AccelsimError(
-                f"energy table '{self.name}': control_fraction must be in [0, 1), "
-                f"got {self.control_fraction!r}"
-            )
+        fraction = check_number(
+            owner, "control_fraction", self.control_fraction, 0, MAX_CONTROL_FRACTION
+        )
+        object.__setattr__(self, "control_fraction", fraction)
 
     def without_control(self) -> EnergyTable:
         """The same table, with clock and control energy left out of reported energies."""

@@ -24,6 +24,7 @@ from dataclasses import replace
 
 from accelsim.coding.rlc_size import chip_rlc_format
 from accelsim.errors import AccelsimError
+from accelsim.files.reading import short_repr
 from accelsim.hardware.accelerator import Accelerator
 from accelsim.hardware.energy import eyeriss_energy
 from accelsim.hardware.spatial import SpatialArray
@@ -31,9 +32,10 @@ from accelsim.hardware.systolic import SystolicArray
 
 
 def _check_bits(name: str, bits: int, allowed: tuple[int, ...]) -> None:
-    if bits not in allowed:
+    if type(bits) is not int or bits not in allowed:
         raise AccelsimError(
-            f"accelerator '{name}': bits must be {' or '.join(map(str, allowed))}, got {bits!r}"
+            f"accelerator '{name}': bits must be {' or '.join(map(str, allowed))}, "
+            f"got {short_repr(bits)}"
         )
 
 
@@ -108,8 +110,10 @@ DEFAULT_FOR_KIND = {"spatial": "eyeriss", "systolic": "scalesim-32x32"}
 
 def preset(name: str, bits: int | None = None) -> Accelerator:
     """A preset by name, at its own width or at `bits`."""
-    if name not in PRESETS:
-        raise AccelsimError(f"unknown accelerator preset '{name}' (presets: {', '.join(PRESETS)})")
+    if not isinstance(name, str) or name not in PRESETS:
+        raise AccelsimError(
+            f"unknown accelerator preset {short_repr(name)} (presets: {', '.join(PRESETS)})"
+        )
     accelerator = PRESETS[name]()
     if bits is not None and bits != accelerator.bits:
         accelerator = FAMILIES[name](bits)

@@ -6,6 +6,28 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from accelsim.errors import AccelsimError
+from accelsim.files.reading import short_repr
+from accelsim.hardware.limits import (
+    MAX_BUFFER_KB,
+    MAX_BUS_BITS,
+    MAX_CLOCK_HZ,
+    MAX_SPAD_WORDS,
+    MAX_SPATIAL_DIM,
+    MIN_CLOCK_HZ,
+    WORD_BITS,
+    check_int,
+    check_name,
+    check_number,
+)
+
+BUS_FIELDS = (
+    "dram_bus_bits",
+    "noc_filter_bits",
+    "noc_ifmap_bits",
+    "noc_psum_bits",
+    "local_link_bits",
+)
+"""Bus widths in bits; each carries whole words, so each is a multiple of the word width."""
 
 
 @dataclass(frozen=True)
@@ -40,57 +62,39 @@ class SpatialArray:
     local_link_bits: int = 64
 
     def __post_init__(self) -> None:
-        ints = (
-            "pe_rows",
-            "pe_cols",
-            "bits",
-            "spad_ifmap_words",
-            "spad_filter_words",
-            "spad_psum_words",
-            "dram_bus_bits",
-            "noc_filter_bits",
-            "noc_ifmap_bits",
-            "noc_psum_bits",
-            "local_link_bits",
-        )
-        for field in ints:
-            value = getattr(self, field)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise AccelsimError(
-                    f"spatial array '{self.name}': {field} must be a positive integer, got {value!r}"
-                )
-        for field in ("glb_kb", "glb_ifmap_psum_kb", "glb_filter_kb", "clock_hz", "dram_clock_hz"):
-            value = getattr(self, field)
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, int | float)
-                or not 0 < value < float("inf")
-            ):
-                raise AccelsimError(
-                    f"spatial array '{self.name}': {field} must be a positive number, got {value!r}"
-                )
-            object.__setattr__(self, field, float(value))
-        if self.bits not in (8, 16):
-            raise AccelsimError(
-                f"spatial array '{self.name}': bits must be 8 or 16, got {self.bits}"
-            )
-        if self.glb_ifmap_psum_kb + self.glb_filter_kb > self.glb_kb + 1e-9:
-            raise AccelsimError(
-                f"spatial array '{self.name}': glb_ifmap_psum_kb + glb_filter_kb "
-                f"({self.glb_ifmap_psum_kb} + {self.glb_filter_kb}) exceeds glb_kb {self.glb_kb}"
-            )
-        for field in (
-            "noc_filter_bits",
-            "noc_ifmap_bits",
-            "noc_psum_bits",
-            "dram_bus_bits",
-            "local_link_bits",
-        ):
+        owner = f"spatial array {short_repr(self.name)}"
+        check_name("spatial array", "name", self.name)
+        check_int(owner, "bits", self.bits, min(WORD_BITS), max(WORD_BITS))
+        if self.bits not in WORD_BITS:
+            raise AccelsimError(f"{owner}: bits must be 8 or 16, got {self.bits}")
+        for field in ("pe_rows", "pe_cols"):
+            check_int(owner, field, getattr(self, field), 1, MAX_SPATIAL_DIM)
+        for field in ("spad_ifmap_words", "spad_filter_words", "spad_psum_words"):
+            check_int(owner, field, getattr(self, field), 1, MAX_SPAD_WORDS)
+        for field in BUS_FIELDS:
+            check_int(owner, field, getattr(self, field), 1, MAX_BUS_BITS)
             if getattr(self, field) % self.bits:
                 raise AccelsimError(
-                    f"spatial array '{self.name}': {field} {getattr(self, field)} "
+                    f"{owner}: {field} {getattr(self, field)} "
                     f"is not a multiple of the word width {self.bits}"
                 )
+        word_kb = self.bits / 8 / 1024
+        for field in ("glb_kb", "glb_ifmap_psum_kb", "glb_filter_kb"):
+            value = check_number(owner, field, getattr(self, field), 0, MAX_BUFFER_KB, True)
+            if value < word_kb:
+                raise AccelsimError(
+                    f"{owner}: {field} {value:g} kB cannot hold one {self.bits}-bit word"
+                )
+            object.__setattr__(self, field, value)
+        for field in ("clock_hz", "dram_clock_hz"):
+            value = check_number(owner, field, getattr(self, field), MIN_CLOCK_HZ, MAX_CLOCK_HZ)
+            object.__setattr__(self, field, value)
+        if self.glb_ifmap_psum_kb + self.glb_filter_kb > self.glb_kb * (1 + 1e-12):
+            raise AccelsimError(
+                f"{owner}: glb_ifmap_psum_kb + glb_filter_kb "
+                f"({self.glb_ifmap_psum_kb:g} + {self.glb_filter_kb:g}) exceeds glb_kb "
+                f"{self.glb_kb:g}"
+            )
 
     @property
     def dataflow(self) -> str:

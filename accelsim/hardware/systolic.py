@@ -13,13 +13,19 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from accelsim.errors import AccelsimError
+from accelsim.files.reading import short_repr
+from accelsim.hardware.limits import (
+    MAX_ARRAY_DIM,
+    MAX_BUFFER_KB,
+    MAX_CLOCK_HZ,
+    MIN_CLOCK_HZ,
+    WORD_BITS,
+    check_int,
+    check_name,
+    check_number,
+)
 
 DATAFLOWS = ("os", "ws", "is")
-
-
-def _positive_int(field: str, value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise AccelsimError(f"systolic array: {field} must be a positive integer, got {value!r}")
 
 
 @dataclass(frozen=True)
@@ -40,31 +46,22 @@ class SystolicArray:
     name: str = "systolic"
 
     def __post_init__(self) -> None:
-        for field in (
-            "rows",
-            "cols",
-            "ifmap_sram_kb",
-            "filter_sram_kb",
-            "ofmap_sram_kb",
-        ):
-            _positive_int(field, getattr(self, field))
-        if self.bits not in (8, 16):
-            raise AccelsimError(f"systolic array: bits must be 8 or 16, got {self.bits!r}")
-        if self.dataflow not in DATAFLOWS:
+        check_name("systolic array", "name", self.name)
+        owner = f"systolic array {short_repr(self.name)}"
+        for field in ("rows", "cols"):
+            check_int(owner, field, getattr(self, field), 1, MAX_ARRAY_DIM)
+        check_int(owner, "bits", self.bits, min(WORD_BITS), max(WORD_BITS))
+        if self.bits not in WORD_BITS:
+            raise AccelsimError(f"{owner}: bits must be 8 or 16, got {self.bits}")
+        for field in ("ifmap_sram_kb", "filter_sram_kb", "ofmap_sram_kb"):
+            check_int(owner, field, getattr(self, field), 1, MAX_BUFFER_KB)
+        if not isinstance(self.dataflow, str) or self.dataflow not in DATAFLOWS:
             raise AccelsimError(
-                f"systolic array: dataflow must be one of "
-                f"{', '.join(DATAFLOWS)}, got {self.dataflow!r}"
+                f"{owner}: dataflow must be one of {', '.join(DATAFLOWS)}, "
+                f"got {short_repr(self.dataflow)}"
             )
-        clock = self.clock_hz
-        if (
-            isinstance(clock, bool)
-            or not isinstance(clock, int | float)
-            or not 0 < clock < float("inf")
-        ):
-            raise AccelsimError(
-                f"systolic array: clock_hz must be a positive number, got {clock!r}"
-            )
-        object.__setattr__(self, "clock_hz", float(clock))
+        clock = check_number(owner, "clock_hz", self.clock_hz, MIN_CLOCK_HZ, MAX_CLOCK_HZ)
+        object.__setattr__(self, "clock_hz", clock)
 
     @property
     def word_bytes(self) -> int:
@@ -92,14 +89,18 @@ class SystolicArray:
         )
 
 
+ARRAY_PATTERN = re.compile(r"\s*([0-9]{1,9})\s*[xX]\s*([0-9]{1,9})\s*", re.ASCII)
+"""ROWSxCOLS in ASCII digits (at most 9 each: a longer number is refused, not parsed)."""
+
+
 def parse_array(text: str) -> tuple[int, int]:
-    """`"32x32"` -> (32, 32); one-line error otherwise."""
-    match = re.fullmatch(r"\s*(\d+)\s*[xX]\s*(\d+)\s*", text)
+    """`"32x32"` -> (32, 32); one-line error otherwise (sizes are checked by the array)."""
+    match = ARRAY_PATTERN.fullmatch(text)
     if not match:
-        raise AccelsimError(f"--array must be ROWSxCOLS (e.g. 32x32), got '{text}'")
+        raise AccelsimError(f"--array must be ROWSxCOLS (e.g. 32x32), got {short_repr(text)}")
     rows, cols = int(match.group(1)), int(match.group(2))
     if rows < 1 or cols < 1:
-        raise AccelsimError(f"--array: rows and columns must be positive, got '{text}'")
+        raise AccelsimError(f"--array: rows and columns must be positive, got {short_repr(text)}")
     return rows, cols
 
 
@@ -108,8 +109,11 @@ def parse_sram_kb(text: str) -> tuple[int, int, int]:
     parts = [p.strip() for p in text.split(",")]
     if len(parts) == 1:
         parts = parts * 3
-    if len(parts) != 3 or not all(p.isdigit() and int(p) > 0 for p in parts):
+    if len(parts) != 3 or not all(
+        re.fullmatch("[0-9]{1,9}", p, re.ASCII) and int(p) > 0 for p in parts
+    ):
         raise AccelsimError(
-            f"--sram-kb must be three positive integers IFMAP,FILTER,OFMAP (kB), got '{text}'"
+            "--sram-kb must be three positive integers IFMAP,FILTER,OFMAP (kB), "
+            f"got {short_repr(text)}"
         )
     return int(parts[0]), int(parts[1]), int(parts[2])

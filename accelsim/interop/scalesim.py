@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import configparser
 import os
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from accelsim.engine.systolic.counters import GemmCounters
 from accelsim.errors import AccelsimError
+from accelsim.files.reading import read_text, short_repr
 from accelsim.hardware.accelerator import Accelerator
+from accelsim.hardware.limits import MAX_NAME_CHARS
 from accelsim.hardware.systolic import DATAFLOWS, SystolicArray
 from accelsim.report.output import write_text_atomic
 
@@ -51,51 +54,87 @@ class ScaleSimConfig:
     topology: str | None = None
 
 
+INTEGER_PATTERN = re.compile(r"[0-9]{1,9}", re.ASCII)
+"""A SCALE-Sim integer: ASCII digits only (no sign, `_` or exponent), at most 9 of them; the
+array's own bounds (`accelsim.hardware.limits`) then apply."""
+
+ARRAY_KEYS = {
+    "rows": "ArrayHeight",
+    "cols": "ArrayWidth",
+    "ifmap_sram_kb": "IfmapSramSzkB",
+    "filter_sram_kb": "FilterSramSzkB",
+    "ofmap_sram_kb": "OfmapSramSzkB",
+}
+"""`SystolicArray` fields and the [architecture_presets] key SCALE-Sim gives each in."""
+
+
 def read_scalesim_config(path: str | os.PathLike[str], clock_hz: float = 200e6) -> ScaleSimConfig:
-    """Parse a SCALE-Sim `.cfg`; only `InterfaceBandwidth: CALC` (its default) is modelled."""
+    """Parse a SCALE-Sim `.cfg`; only `InterfaceBandwidth: CALC` (its default) is modelled.
+
+    Values are literal (a `%` is a character, not interpolation); each error is one line naming
+    the file, the [section] key and the value."""
+    text = read_text(path, "SCALE-Sim config")
     origin = f"SCALE-Sim config '{path}'"
-    if not Path(path).is_file():
-        raise AccelsimError(f"{origin} does not exist")
-    parser = configparser.ConfigParser()
+    parser = configparser.ConfigParser(interpolation=None)
     try:
-        parser.read(path)
+        parser.read_string(text, source=str(path))
     except configparser.Error as exc:
-        raise AccelsimError(f"{origin}: cannot parse: {str(exc).splitlines()[0]}") from None
+        first = " ".join(str(exc).split())
+        raise AccelsimError(f"{origin}: cannot parse: {short_repr(first, 200)}") from None
 
     def get(section: str, key: str, default: str | None = None) -> str:
         if parser.has_option(section, key):
             return parser.get(section, key).strip()
         if default is not None:
             return default
-        raise AccelsimError(f"{origin}: missing {key} in [{section}]")
+        where = "" if parser.has_section(section) else f" (no [{section}] section)"
+        raise AccelsimError(f"{origin}: missing {key} in [{section}]{where}")
 
     def integer(key: str) -> int:
-        text = get("architecture_presets", key)
-        try:
-            value = int(text)
-        except ValueError:
-            raise AccelsimError(f"{origin}: {key} must be an integer, got '{text}'") from None
-        if value < 1:
-            raise AccelsimError(f"{origin}: {key} must be positive, got {value}")
-        return value
+        value = get("architecture_presets", key)
+        if not INTEGER_PATTERN.fullmatch(value):
+            raise AccelsimError(
+                f"{origin}: [architecture_presets] {key} must be a positive integer of at most "
+                f"9 digits, got {short_repr(value)}"
+            )
+        return int(value)
 
     dataflow = get("architecture_presets", "Dataflow").lower()
     if dataflow not in DATAFLOWS:
-        raise AccelsimError(f"{origin}: Dataflow must be one of {', '.join(DATAFLOWS)}, "
-                            f"got '{dataflow}'")  # fmt: skip
+        raise AccelsimError(
+            f"{origin}: [architecture_presets] Dataflow must be one of {', '.join(DATAFLOWS)}, "
+            f"got {short_repr(dataflow)}"
+        )
     mode = get("run_presets", "InterfaceBandwidth", "CALC").upper()
     if mode != "CALC":
-        raise AccelsimError(f"{origin}: InterfaceBandwidth {mode} is not modelled; accelsim "
-                            "reproduces SCALE-Sim's default CALC mode")  # fmt: skip
-    run_name = get("general", "run_name", Path(path).stem).strip().strip('"') or Path(path).stem
-    array = SystolicArray(
-        name=run_name, rows=integer("ArrayHeight"), cols=integer("ArrayWidth"), dataflow=dataflow,
-        ifmap_sram_kb=integer("IfmapSramSzkB"), filter_sram_kb=integer("FilterSramSzkB"),
-        ofmap_sram_kb=integer("OfmapSramSzkB"), clock_hz=clock_hz)  # fmt: skip
+        raise AccelsimError(
+            f"{origin}: [run_presets] InterfaceBandwidth {short_repr(mode)} is not modelled; "
+            "accelsim reproduces SCALE-Sim's default CALC mode"
+        )
+    stem = Path(path).stem
+    run_name = get("general", "run_name", stem).strip().strip('"') or stem
+    if len(run_name) > MAX_NAME_CHARS or not run_name.isprintable():
+        raise AccelsimError(
+            f"{origin}: [general] run_name must be printable and at most {MAX_NAME_CHARS} "
+            f"characters, got {short_repr(run_name)}"
+        )
+    sizes = {field: integer(key) for field, key in ARRAY_KEYS.items()}
+    try:
+        array = SystolicArray(name=run_name, dataflow=dataflow, clock_hz=clock_hz, **sizes)
+    except AccelsimError as exc:
+        raise AccelsimError(f"{origin}: [architecture_presets] {_scalesim_names(exc)}") from None
     topology = None
     if parser.has_option("network_presets", "TopologyCsvLoc"):
         topology = parser.get("network_presets", "TopologyCsvLoc").strip().strip('"')
     return ScaleSimConfig(run_name, array, mode, topology)
+
+
+def _scalesim_names(exc: AccelsimError) -> str:
+    """The array's error with its field names as SCALE-Sim's keys."""
+    message = str(exc)
+    for field, key in ARRAY_KEYS.items():
+        message = re.sub(rf"\b{field}\b", key, message)
+    return message
 
 
 def accelerator_from_scalesim_config(path: str | os.PathLike[str]) -> Accelerator:

@@ -7,11 +7,16 @@ columns are kept as the model's own. One row per conv/FC layer of the network, e
 
 from __future__ import annotations
 
+import csv
+import io
 import math
+import os
+import re
 from pathlib import Path
 
 from accelsim.energy.record import BREAKDOWN_COLUMNS, EnergyBreakdown
 from accelsim.errors import AccelsimError
+from accelsim.files.reading import read_text, short_repr
 from accelsim.hardware.accelerator import Accelerator
 from accelsim.models.registry import Model
 from accelsim.models.result import DRAM_OPERANDS, GLB_OPERANDS, SHARED_COLUMNS, LayerResult
@@ -35,68 +40,129 @@ NUMERIC = (
 )
 
 
+MAX_LAYER_ENERGY_J = 1e3
+"""Most energy of one layer per image (1 kJ): ~1e14 MACs at 10 pJ, beyond any CNN layer."""
+
+MAX_LAYER_LATENCY_S = 3600.0
+"""Longest latency of one layer per image (an hour): no accelerator runs a layer that slowly."""
+
+MAX_COUNT = 1e18
+"""Largest MAC or access count of one layer (VGG-16's largest layer has ~2e9 MACs)."""
+
+NUMBER_PATTERN = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,4})?", re.ASCII)
+"""A decimal number as spreadsheets and pandas write it (no `_`, `nan`, `inf` or hex)."""
+
+REQUIRED = ("layer", "energy_j")
+
+
+def _bounds(column: str) -> tuple[float, float, bool]:
+    """(low, high, low excluded) for a numeric column: a layer takes time and energy, counts
+    are non-negative, the utilization is a fraction."""
+    if column == "energy_j":
+        return 0.0, MAX_LAYER_ENERGY_J, True
+    if column == "latency_s":
+        return 0.0, MAX_LAYER_LATENCY_S, True
+    if column in BREAKDOWN_COLUMNS:
+        return 0.0, MAX_LAYER_ENERGY_J, False
+    if column == "utilization":
+        return 0.0, 1.0, False
+    return 0.0, MAX_COUNT, False
+
+
+def _number(origin: str, line: int, name: str, column: str, text: str) -> float:
+    """A cell as a float in its column's bounds (empty: NaN, the value is not known)."""
+    if not text:
+        return math.nan
+    value = float(text) if NUMBER_PATTERN.fullmatch(text) else math.nan
+    low, high, low_open = _bounds(column)
+    if not (math.isfinite(value) and low <= value <= high and not (low_open and value == low)):
+        bracket = "(" if low_open else "["
+        raise AccelsimError(
+            f"{origin}: line {line}, layer {short_repr(name)}: {column} must be a number in "
+            f"{bracket}{low:g}, {high:g}], got {short_repr(text)}"
+        )
+    return value
+
+
+def _rows(path: Path, origin: str) -> list[tuple[int, dict[str, str]]]:
+    """(line number, row) of the CSV, the header checked: required columns, no duplicates."""
+    text = read_text(path, "results file")
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""))
+        header = [cell.strip() for cell in next(reader, [])]
+        if not header:
+            raise AccelsimError(f"{origin}: empty file (expected a header {','.join(REQUIRED)})")
+        for i, column in enumerate(header):
+            if column in header[:i]:
+                raise AccelsimError(f"{origin}: column {short_repr(column)} appears twice")
+        for column in REQUIRED:
+            if column not in header:
+                raise AccelsimError(f"{origin}: missing column '{column}'")
+        rows = []
+        for cells in reader:
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) > len(header):
+                raise AccelsimError(
+                    f"{origin}: line {reader.line_num} has {len(cells)} cells, the header "
+                    f"{len(header)}"
+                )
+            cells = [cell.strip() for cell in cells] + [""] * (len(header) - len(cells))
+            rows.append((reader.line_num, dict(zip(header, cells, strict=True))))
+    except csv.Error as exc:
+        raise AccelsimError(f"{origin}: cannot parse: {short_repr(str(exc), 200)}") from None
+    return rows
+
+
 def read_results(path: str, network: Network) -> list[LayerResult]:
     """The CSV's rows as layer results, checked against the network's conv/FC layers."""
-    import pandas as pd
-
+    if not isinstance(path, str | os.PathLike):
+        raise AccelsimError(f"results file must be a path, got {short_repr(path)}")
     p = Path(path)
     origin = f"results file '{p}'"
-    if not p.is_file():
-        raise AccelsimError(f"{origin} does not exist")
-    try:
-        frame = pd.read_csv(p, encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise AccelsimError(f"{origin}: cannot parse: {str(exc).splitlines()[0]}") from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    for column in ("layer", "energy_j"):
-        if column not in frame.columns:
-            raise AccelsimError(f"{origin}: missing column '{column}'")
     layers = {layer.name: layer for layer in network.compute_layers}
     known = {layer.name for layer in network.layers}
     seen: dict[str, dict] = {}
-    for record in frame.to_dict("records"):
-        name = record["layer"].strip()
+    for line, record in _rows(p, origin):
+        name = record["layer"]
+        if not name:
+            raise AccelsimError(f"{origin}: line {line}: empty layer name")
         if name not in known:
-            raise AccelsimError(f"{origin}: layer '{name}' is not in network '{network.name}'")
+            raise AccelsimError(
+                f"{origin}: line {line}: layer {short_repr(name)} is not in network "
+                f"'{network.name}'"
+            )
         if name in seen:
-            raise AccelsimError(f"{origin}: layer '{name}' is listed twice")
-        values = {}
-        for column in NUMERIC:
-            text = str(record.get(column, "")).strip()
-            if not text:
-                values[column] = math.nan
-                continue
-            try:
-                values[column] = float(text)
-            except ValueError:
-                raise AccelsimError(
-                    f"{origin}: layer '{name}': {column} must be a number, got '{text}'"
-                ) from None
-        energy = values["energy_j"]
-        if not (math.isfinite(energy) and energy >= 0):
-            raise AccelsimError(
-                f"{origin}: layer '{name}': energy_j must be a non-negative number, got {energy}"
-            )
-        latency = values["latency_s"]
-        if not math.isnan(latency) and not (math.isfinite(latency) and latency >= 0):
-            raise AccelsimError(
-                f"{origin}: layer '{name}': latency_s must be a non-negative number, got {latency}"
-            )
+            raise AccelsimError(f"{origin}: line {line}: layer {short_repr(name)} is listed twice")
+        values: dict = {
+            column: _number(origin, line, name, column, record.get(column, ""))
+            for column in NUMERIC
+        }
+        if math.isnan(values["energy_j"]):
+            raise AccelsimError(f"{origin}: line {line}, layer {short_repr(name)}: empty energy_j")
         given = [c for c in BREAKDOWN_COLUMNS if not math.isnan(values[c])]
         if given and len(given) != len(BREAKDOWN_COLUMNS):
             missing = next(c for c in BREAKDOWN_COLUMNS if c not in given)
             raise AccelsimError(
-                f"{origin}: layer '{name}': give all of the energy breakdown or none "
-                f"({missing} is missing)"
+                f"{origin}: line {line}, layer {short_repr(name)}: give all of the energy "
+                f"breakdown or none ({missing} is missing)"
             )
         values["breakdown"] = (
             EnergyBreakdown(**{c: values[c] for c in BREAKDOWN_COLUMNS}) if given else None
         )
         values["extra"] = {k: v for k, v in record.items() if k not in SHARED_COLUMNS}
+        values["line"] = line
         seen[name] = values
     for name in layers:
         if name not in seen:
             raise AccelsimError(f"{origin}: no energy for layer '{name}'")
+    timed = [name for name in layers if not math.isnan(seen[name]["latency_s"])]
+    if timed and len(timed) != len(layers):
+        untimed = next(name for name in layers if name not in timed)
+        raise AccelsimError(
+            f"{origin}: line {seen[untimed]['line']}, layer {short_repr(untimed)}: latency_s is "
+            "empty; give a latency for every conv/FC layer or for none"
+        )
     results = []
     for name, layer in layers.items():
         v = seen[name]

@@ -28,8 +28,9 @@ def enumerate_mappings(
     check_supported(layer, hw)
     geo = geometry(layer)
     qr_pairs = []
-    for q in range(1, hw.spad_ifmap_words // geo.S + 1):
-        for r in range(1, hw.num_pes + 1):
+    # q * r divides C, so neither loop runs past C (a large array or spad adds no pairs).
+    for q in range(1, min(hw.spad_ifmap_words // geo.S, geo.C) + 1):
+        for r in range(1, min(hw.num_pes, geo.C // q) + 1):
             if geo.C % (q * r) == 0:
                 qr_pairs.append((q, r))
     ptm = []

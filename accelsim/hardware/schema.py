@@ -1,0 +1,167 @@
+"""The accelerator file format as strict pydantic schemas: every key typed (no float for an
+integer, no bool or text for a number, no null), bounded by `accelsim.hardware.limits`, and no
+unknown keys. A validation error becomes one line naming the file, the table.field and the value.
+
+A key left out takes the base preset's value, so the schemas hold only the keys a file gives
+(`model_dump(exclude_unset=True)`); cross-field checks (buffer partitions, bus multiples of the
+word width, RLC pairs fitting the word) are the dataclasses' own.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
+
+from accelsim.coding.rlc_size import MAX_PAIRS_PER_WORD, MAX_RLC_WORD_BITS, MAX_RUN_BITS
+from accelsim.errors import AccelsimError
+from accelsim.files.reading import short_repr
+from accelsim.hardware import limits as L
+
+STRICT = ConfigDict(strict=True, extra="forbid")
+
+NUMBER_TEXT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?", re.ASCII)
+"""Text that reads as a number: refused (no string-to-number coercion) with a hint."""
+
+
+def _printable(value: str) -> str:
+    if not value.isprintable():
+        raise ValueError("must be printable (no tabs, newlines or control characters)")
+    return value
+
+
+Name = Annotated[
+    str, StringConstraints(min_length=1, max_length=L.MAX_NAME_CHARS), AfterValidator(_printable)
+]
+
+
+def _word_bits(value: int) -> int:
+    if value not in L.WORD_BITS:
+        raise ValueError("must be 8 or 16")
+    return value
+
+
+Bits = Annotated[int, AfterValidator(_word_bits)]
+SpatialDim = Annotated[int, Field(ge=1, le=L.MAX_SPATIAL_DIM)]
+ArrayDim = Annotated[int, Field(ge=1, le=L.MAX_ARRAY_DIM)]
+SpadWords = Annotated[int, Field(ge=1, le=L.MAX_SPAD_WORDS)]
+BufferKb = Annotated[float, Field(gt=0, le=L.MAX_BUFFER_KB)]
+SramKb = Annotated[int, Field(ge=1, le=L.MAX_BUFFER_KB)]
+ClockHz = Annotated[float, Field(ge=L.MIN_CLOCK_HZ, le=L.MAX_CLOCK_HZ)]
+BusBits = Annotated[int, Field(ge=8, le=L.MAX_BUS_BITS)]
+AccessPj = Annotated[float, Field(ge=L.MIN_ACCESS_PJ, le=L.MAX_ACCESS_PJ)]
+
+
+class SpatialHardware(BaseModel):
+    """[hardware] of a spatial array (fields of `SpatialArray`)."""
+
+    model_config = STRICT
+    pe_rows: SpatialDim = 12
+    pe_cols: SpatialDim = 14
+    bits: Bits = 16
+    spad_ifmap_words: SpadWords = 12
+    spad_filter_words: SpadWords = 224
+    spad_psum_words: SpadWords = 24
+    glb_kb: BufferKb = 108.0
+    glb_ifmap_psum_kb: BufferKb = 100.0
+    glb_filter_kb: BufferKb = 8.0
+    clock_hz: ClockHz = 200e6
+    dram_bus_bits: BusBits = 64
+    dram_clock_hz: ClockHz = 60e6
+    noc_filter_bits: BusBits = 64
+    noc_ifmap_bits: BusBits = 16
+    noc_psum_bits: BusBits = 64
+    local_link_bits: BusBits = 64
+
+
+class SystolicHardware(BaseModel):
+    """[hardware] of a systolic array (fields of `SystolicArray`)."""
+
+    model_config = STRICT
+    rows: ArrayDim = 32
+    cols: ArrayDim = 32
+    dataflow: Literal["os", "ws", "is"] = "os"
+    ifmap_sram_kb: SramKb = 64
+    filter_sram_kb: SramKb = 64
+    ofmap_sram_kb: SramKb = 64
+    bits: Bits = 8
+    clock_hz: ClockHz = 200e6
+
+
+class Energy(BaseModel):
+    """[energy] (fields of `EnergyTable`), in pJ per access and W."""
+
+    model_config = STRICT
+    name: Name = "energy"
+    mac_pj: AccessPj = 1.0
+    rf_pj: AccessPj = 1.0
+    inter_pe_pj: AccessPj = 1.0
+    glb_pj: AccessPj = 1.0
+    dram_pj: AccessPj = 1.0
+    clock_power_w: Annotated[float, Field(ge=0, le=L.MAX_CLOCK_POWER_W)] = 0.0
+    control_fraction: Annotated[float, Field(ge=0, le=L.MAX_CONTROL_FRACTION)] = 0.0
+
+
+class Rlc(BaseModel):
+    """[rlc]: the feature-map run-length code (`RlcFormat`)."""
+
+    model_config = STRICT
+    run_bits: Annotated[int, Field(ge=1, le=MAX_RUN_BITS)] = 5
+    values_per_word: Annotated[int, Field(ge=1, le=MAX_PAIRS_PER_WORD)] = 3
+    word_bits: Annotated[int, Field(ge=1, le=MAX_RLC_WORD_BITS)] = 64
+
+
+class Top(BaseModel):
+    """The file's top level: a name, a kind and three tables (checked by their own schema)."""
+
+    model_config = STRICT
+    name: Name = "accelerator"
+    kind: Literal["spatial", "systolic"] = "spatial"
+    hardware: dict[str, Any] = {}
+    energy: dict[str, Any] = {}
+    rlc: dict[str, Any] = {}
+
+
+HARDWARE_SCHEMAS: dict[str, type[BaseModel]] = {
+    "spatial": SpatialHardware,
+    "systolic": SystolicHardware,
+}
+"""The [hardware] schema of each array kind."""
+
+
+def given(schema: type[BaseModel], data: Any, origin: str, table: str = "") -> dict[str, Any]:
+    """The keys `data` gives, validated by `schema`; else one line naming origin and field."""
+    try:
+        return schema.model_validate(data).model_dump(exclude_unset=True)
+    except ValidationError as exc:
+        raise AccelsimError(f"{origin}: {describe(exc, table, schema)}") from None
+
+
+def describe(exc: ValidationError, table: str, schema: type[BaseModel]) -> str:
+    """The first error of a validation as `table.field = value: reason` (value shortened)."""
+    error = exc.errors(include_url=False)[0]
+    loc = [str(part) for part in error["loc"]]
+    path = ".".join([table, *loc] if table else loc) or table or "file"
+    if error["type"] == "extra_forbidden":
+        where = f" in [{table}]" if table else ""
+        return (
+            f"unknown key {short_repr(loc[-1])}{where} (expected {', '.join(schema.model_fields)})"
+        )
+    if error["type"] in ("model_type", "dict_type"):
+        return f"{path or 'the file'} must be a table, got {short_repr(error['input'])}"
+    reason = error["msg"]
+    value = error["input"]
+    if isinstance(value, str) and NUMBER_TEXT.fullmatch(value.strip()):
+        reason += (
+            ", not text (quoted, or YAML exponent without a sign: YAML reads 3.0e9 as text, "
+            "write 3.0e+9)"
+        )
+    return f"{path} = {short_repr(value)}: {reason}"
