@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
+import sys
+from collections.abc import Callable
 from typing import Any
 
 from accelsim.errors import AccelsimError
@@ -92,7 +95,7 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("model options (each applies to the models named)")
     group.add_argument(
         "--batch",
-        type=positive_int,
+        type=batch_size,
         default=None,
         help="rs, systolic: images processed together (default: the layer's batch_n, else 1)",
     )
@@ -255,21 +258,66 @@ def check_model_options(model: str, kind: str, options: dict[str, Any]) -> None:
         )
 
 
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got '{text}'") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
-    return value
+MAX_BATCH = 4096
+"""Largest --batch: images processed together; beyond any accelerator's buffers and far beyond
+the batches the models were validated at (the Eyeriss chip ran 3-4), while the simulators'
+work grows with it."""
+
+MAX_FLAG_CHARS = 40
+"""Longest numeric flag value quoted in an error (a longer one is shortened)."""
 
 
-def positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got '{text}'") from None
-    if not (value > 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text}")
-    return value
+def _quoted(text: str) -> str:
+    from accelsim.files.reading import short_repr
+
+    return short_repr(text, MAX_FLAG_CHARS)
+
+
+def bounded_int(low: int, high: int, what: str = "an integer") -> Callable[[str], int]:
+    """An argparse `type=`: a whole number (no float, no bool) in [low, high]."""
+
+    def parse(text: str) -> int:
+        stripped = text.strip()
+        if not re.fullmatch(r"[+-]?\d{1,30}", stripped):
+            raise argparse.ArgumentTypeError(f"expected {what}, got {_quoted(text)}")
+        value = int(stripped)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(
+                f"expected {what} from {low} to {high}, got {_quoted(text)}"
+            )
+        return value
+
+    return parse
+
+
+def bounded_float(
+    low: float, high: float, what: str = "a number", low_open: bool = False
+) -> Callable[[str], float]:
+    """An argparse `type=`: a finite number in [low, high] (or (low, high] with `low_open`)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {_quoted(text)}") from None
+        above = value > low if low_open else value >= low
+        if not (math.isfinite(value) and above and value <= high):
+            bounds = (
+                f"{'above' if low_open else 'from'} {low:g} {'and at most' if low_open else 'to'}"
+            )
+            raise argparse.ArgumentTypeError(
+                f"expected {what} {bounds} {high:g}, got {_quoted(text)}"
+            )
+        return value
+
+    return parse
+
+
+positive_int = bounded_int(1, 2**31 - 1, "a positive integer")
+"""A positive whole number (argparse `type=`)."""
+
+batch_size = bounded_int(1, MAX_BATCH, "a batch size")
+"""--batch (argparse `type=`)."""
+
+positive_float = bounded_float(0.0, sys.float_info.max, "a positive number", low_open=True)
+"""A positive finite number (argparse `type=`)."""
