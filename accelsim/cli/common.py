@@ -219,13 +219,20 @@ def arrays_from_args(args: argparse.Namespace) -> list[tuple[int, int]] | None:
 
 
 def mapping_pins(specs: list[str] | None) -> dict[str, str] | None:
-    """`--mapping [LAYER:]spec` values as {layer or '*': spec} (the rs model checks them)."""
+    """`--mapping [LAYER:]spec` values as {layer or '*': spec} (the rs model checks them); a
+    layer pinned twice, or two pins without a layer, is an error."""
     if not specs:
         return None
     pins: dict[str, str] = {}
     for spec in specs:
         head, sep, tail = spec.partition(":")
-        pins[head if sep else "*"] = tail if sep else spec
+        key = head.strip() if sep else "*"
+        if sep and not key:
+            raise AccelsimError(f"--mapping {_quoted(spec)}: the layer name before ':' is empty")
+        if key in pins:
+            which = "without a layer" if key == "*" else f"for layer {_quoted(key)}"
+            raise AccelsimError(f"--mapping is given twice {which}")
+        pins[key] = tail if sep else spec
     return pins
 
 
