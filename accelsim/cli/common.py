@@ -259,9 +259,12 @@ def check_model_options(model: str, kind: str, options: dict[str, Any]) -> None:
     foreign = foreign_option(spec, options)
     if foreign is not None:
         key, owners = foreign
+        from accelsim.files.reading import short_repr
+
+        shown = f"'{spec.name}'" if spec.name == model else f"{short_repr(model)} ({spec.name})"
         raise AccelsimError(
             f"{MODEL_OPTION_FLAGS.get(key, key)} applies to model {' and '.join(owners)}, "
-            f"not to model '{spec.name}' ({kind} array)"
+            f"not to model {shown} ({kind} array)"
         )
 
 

@@ -33,6 +33,26 @@ def _shown(path: str | os.PathLike[str]) -> str:
     return short_repr(str(path), 120)
 
 
+def _checked_path(path: str | os.PathLike[str], what: str, kind: str) -> Path:
+    """`path` as a Path the OS can take: not empty, no NUL byte, encodable as a file name."""
+    text = os.fspath(path)
+    if text == "":
+        raise AccelsimError(f"{what}: the {kind} name is empty")
+    if "\x00" in str(text):
+        raise AccelsimError(f"{what} {_shown(text)}: a {kind} name cannot contain a NUL byte")
+    try:
+        os.fsencode(text)
+    except UnicodeError:
+        raise AccelsimError(f"{what} {_shown(text)}: not a valid {kind} name") from None
+    return Path(text)
+
+
+def _writable(path: Path, mode: int) -> bool:
+    """Whether the user may write `path`, and it is not marked read-only: a file or directory
+    without any write permission bit counts as read-only even for root, who could write it."""
+    return bool(mode & 0o222) and os.access(path, os.W_OK | (os.X_OK if path.is_dir() else 0))
+
+
 def output_target(path: str | os.PathLike[str], what: str = "output") -> tuple[Path, bool]:
     """Where writing `path` goes, and whether it is written in place.
 
@@ -40,9 +60,7 @@ def output_target(path: str | os.PathLike[str], what: str = "output") -> tuple[P
     socket (`/dev/null`, `/dev/stdout`) is written to directly (True), never replaced. A
     directory, a read-only file, a missing or read-only directory is a one-line error naming
     `what` and the path."""
-    given = Path(path)
-    if str(path) == "":
-        raise AccelsimError(f"{what}: the file name is empty")
+    given = _checked_path(path, what, "file")
     target = Path(os.path.realpath(given)) if given.is_symlink() else given
     try:
         info = target.stat()
@@ -57,12 +75,12 @@ def output_target(path: str | os.PathLike[str], what: str = "output") -> tuple[P
             if not os.access(target, os.W_OK):
                 raise AccelsimError(f"{what} {_shown(given)}: permission denied")
             return target, True
-        if not os.access(target, os.W_OK):
+        if not _writable(target, info.st_mode):
             raise AccelsimError(f"{what} {_shown(given)} is read-only; not replaced")
     directory = target.parent
     if not directory.is_dir():
         raise AccelsimError(f"{what} {_shown(given)}: directory {_shown(directory)} does not exist")
-    if not os.access(directory, os.W_OK | os.X_OK):
+    if not _writable(directory, directory.stat().st_mode):
         raise AccelsimError(
             f"{what} {_shown(given)}: directory {_shown(directory)} is not writable"
         )
@@ -232,16 +250,14 @@ def check_image_path(path: str | os.PathLike[str], what: str = "plot") -> str:
 def check_output_directory(path: str | os.PathLike[str], what: str) -> Path:
     """An output directory that exists and is writable, or can be created (its nearest existing
     ancestor is a writable directory); else a one-line error naming `what` and the path."""
-    given = Path(path)
-    if str(path) == "":
-        raise AccelsimError(f"{what}: the directory name is empty")
+    given = _checked_path(path, what, "directory")
     probe = given
     while True:
         if probe.exists():
             if not probe.is_dir():
                 kind = "is not a directory" if probe == given else f"{_shown(probe)} is a file"
                 raise AccelsimError(f"{what} {_shown(given)}: {kind}")
-            if not os.access(probe, os.W_OK | os.X_OK):
+            if not _writable(probe, probe.stat().st_mode):
                 raise AccelsimError(f"{what} {_shown(given)}: {_shown(probe)} is not writable")
             return given
         if probe.parent == probe:
