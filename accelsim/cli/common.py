@@ -68,6 +68,7 @@ def add_accelerator_arguments(parser: argparse.ArgumentParser, many: bool = Fals
     )
     group.add_argument(
         "--array",
+        type=array_sizes,
         metavar="ROWSxCOLS" + (",..." if many else ""),
         default=None,
         help="override the array size (PE rows x columns, or systolic rows x columns)"
@@ -75,6 +76,7 @@ def add_accelerator_arguments(parser: argparse.ArgumentParser, many: bool = Fals
     )
     group.add_argument(
         "--sram-kb",
+        type=sram_sizes,
         metavar="I,F,O",
         default=None,
         help="override a systolic array's ifmap, filter and ofmap SRAM sizes (kB)",
@@ -97,7 +99,8 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
         "--batch",
         type=batch_size,
         default=None,
-        help="rs, systolic: images processed together (default: the layer's batch_n, else 1)",
+        help=f"rs, systolic: images processed together, 1 to {MAX_BATCH} (default: the layer's "
+        "batch_n, else 1)",
     )
     group.add_argument(
         "--engine",
@@ -268,10 +271,10 @@ def check_model_options(model: str, kind: str, options: dict[str, Any]) -> None:
         )
 
 
-MAX_BATCH = 4096
-"""Largest --batch: images processed together; beyond any accelerator's buffers and far beyond
-the batches the models were validated at (the Eyeriss chip ran 3-4), while the simulators'
-work grows with it."""
+MAX_BATCH = 64
+"""Largest --batch: images an edge accelerator processes together (the Eyeriss chip ran 3-4,
+the published accelerator studies up to a few tens); the simulators' work grows with the batch,
+and AlexNet at batch 256 already takes about a minute."""
 
 MAX_FLAG_CHARS = 40
 """Longest numeric flag value quoted in an error (a longer one is shortened)."""
@@ -321,6 +324,50 @@ def bounded_float(
         return value
 
     return parse
+
+
+MAX_ARRAY_SIDE = 1024
+"""Most PE rows or columns of --array: four times the side of the largest array built (the TPU
+v1's 256x256); the simulators' work grows with the PE count."""
+
+MAX_SRAM_KB = 2**20
+"""Largest SRAM of --sram-kb (1 GiB each): forty times the TPU v1's 24 MiB unified buffer."""
+
+
+def array_sizes(text: str) -> str:
+    """--array: ROWSxCOLS (or a comma-separated list of them), each side 1 to MAX_ARRAY_SIDE;
+    the text is returned for the commands to split."""
+    from accelsim.hardware.systolic import parse_array
+
+    for part in text.split(","):
+        try:
+            rows, cols = parse_array(part)
+        except AccelsimError:
+            raise argparse.ArgumentTypeError(
+                f"expected ROWSxCOLS (e.g. 32x32), got {_quoted(part)}"
+            ) from None
+        if max(rows, cols) > MAX_ARRAY_SIDE:
+            raise argparse.ArgumentTypeError(
+                f"expected at most {MAX_ARRAY_SIDE} rows and columns, got {_quoted(part)}"
+            )
+    return text
+
+
+def sram_sizes(text: str) -> str:
+    """--sram-kb: IFMAP,FILTER,OFMAP (or one for all three) kB, each 1 to MAX_SRAM_KB."""
+    from accelsim.hardware.systolic import parse_sram_kb
+
+    try:
+        sizes = parse_sram_kb(text)
+    except AccelsimError:
+        raise argparse.ArgumentTypeError(
+            f"expected IFMAP,FILTER,OFMAP positive integers (kB), got {_quoted(text)}"
+        ) from None
+    if max(sizes) > MAX_SRAM_KB:
+        raise argparse.ArgumentTypeError(
+            f"expected at most {MAX_SRAM_KB} kB each, got {_quoted(text)}"
+        )
+    return text
 
 
 positive_int = bounded_int(1, 2**31 - 1, "a positive integer")

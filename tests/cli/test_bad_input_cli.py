@@ -156,6 +156,13 @@ def test_partition_numbers_out_of_range(capsys, argv, fragments):
         (["compare", "alexnet", "--format", "csv", "--top", "2"], ["--top"]),
         (["accelerator", "eyeriss", "--scalesim-config", "x.cfg"], ["once"]),
         (["energy", "alexnet", "--format", "parquet"], ["--out"]),
+        (["simulate", "alexnet", "--array", "100000x100000"], ["--array", "at most 1024"]),
+        (["compare", "alexnet", "--array", "8x8,2000x8"], ["--array", "2000x8"]),
+        (
+            ["simulate", "alexnet", "--dataflow", "os", "--sram-kb", "999999999999,1,1"],
+            ["--sram-kb"],
+        ),
+        (["simulate", "alexnet", "--batch", "65"], ["--batch", "1 to 64"]),
         (["energy", "alexnet", "--format", "no\nsuch"], ["--format"]),
     ],
 )
@@ -282,6 +289,10 @@ SUBCOMMANDS = {
             "--columns": st.sampled_from(["energy_j", "nope", ""]),
         },
     ),
+    "simulate": (
+        ["{small}"],
+        {**COMMON_FLAGS, **MODEL_FLAGS, "--trace-layer": WORDS, "--cycle-by-cycle": None},
+    ),
     "accelerator": ([], {**COMMON_FLAGS, "--accelerator": WORDS}),
     "networks": ([], {"--format": st.sampled_from(["table", "csv", "json", "parquet"])}),
     "validate": (
@@ -314,8 +325,9 @@ def argument_vectors(draw):
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])  # fmt: skip
 @given(argv=argument_vectors())
-def test_random_argument_vectors_run_or_fail_in_one_line(capsys, argv):
+def test_random_argument_vectors_run_or_fail_in_one_line(capsys, small_net, argv):
     """Whatever the flags and values: exit 0, or exit 2 with one stderr line and no output."""
+    argv = [small_net if arg == "{small}" else arg for arg in argv]
     code, out, err = run_cli(capsys, *argv)
     assert code in (0, 2), (argv, err)
     if code == 2:
