@@ -341,6 +341,8 @@ def array_sizes(text: str) -> str:
 
     for part in text.split(","):
         try:
+            if not re.fullmatch(r"[0-9 xX]*", part):  # ASCII digits only
+                raise AccelsimError(part)
             rows, cols = parse_array(part)
         except AccelsimError:
             raise argparse.ArgumentTypeError(
@@ -358,6 +360,8 @@ def sram_sizes(text: str) -> str:
     from accelsim.hardware.systolic import parse_sram_kb
 
     try:
+        if not re.fullmatch(r"[0-9 ,]*", text):  # ASCII digits only: int('¹') fails
+            raise AccelsimError(text)
         sizes = parse_sram_kb(text)
     except AccelsimError:
         raise argparse.ArgumentTypeError(

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from accelsim import __version__
 from accelsim.errors import AccelsimError
+from accelsim.files.reading import short_repr
 
 EXIT_USAGE = 2
 
@@ -118,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OSError, UnicodeError) as exc:
         detail = getattr(exc, "strerror", None) or str(exc)
         where = getattr(exc, "filename", None)
-        shown = f"'{where}': " if where else ""
+        shown = f"{short_repr(str(where), 120)}: " if where else ""
         sys.stderr.write(one_line(f"accelsim: error: {shown}{detail}") + "\n")
     except KeyboardInterrupt:
         sys.stderr.write("accelsim: interrupted\n")

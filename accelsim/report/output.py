@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
@@ -87,6 +88,18 @@ def output_target(path: str | os.PathLike[str], what: str = "output") -> tuple[P
     return target, False
 
 
+def _check_reader(target: Path, path: str | os.PathLike[str], what: str) -> None:
+    """A FIFO nobody reads would block the write forever: an error instead."""
+    if not stat.S_ISFIFO(target.stat().st_mode):
+        return
+    try:
+        os.close(os.open(target, os.O_WRONLY | os.O_NONBLOCK))
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise AccelsimError(f"{what} {_shown(path)}: a FIFO that no process reads") from None
+        raise
+
+
 def write_atomic(
     path: str | os.PathLike[str], write: Callable[[str], None], what: str = "output"
 ) -> None:
@@ -97,6 +110,7 @@ def write_atomic(
     target, in_place = output_target(path, what)
     if in_place:
         try:
+            _check_reader(target, path, what)
             write(str(target))
         except OSError as exc:
             raise AccelsimError(f"cannot write {_shown(path)}: {exc.strerror or exc}") from None

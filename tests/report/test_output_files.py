@@ -53,6 +53,8 @@ def test_devices_and_fifos_written_in_place(tmp_path):
     os.mkfifo(fifo)
     target, in_place = output_target(fifo)
     assert in_place and target == fifo
+    with pytest.raises(AccelsimError, match="no process reads"):  # not a hang
+        write_text_atomic(fifo, "x")
 
 
 @pytest.mark.parametrize("case", ["directory", "read-only", "no-directory", "ro-directory"])
