@@ -34,8 +34,10 @@ def run(args: argparse.Namespace) -> int:
     from accelsim.hardware.config import accelerator_text
 
     if args.spec is not None:
-        if args.accelerator is not None:
-            raise AccelsimError("give the accelerator once: as PRESET|FILE or --accelerator")
+        if args.accelerator is not None or args.scalesim_config is not None:
+            raise AccelsimError(
+                "give the accelerator once: as PRESET|FILE, --accelerator or --scalesim-config"
+            )
         args.accelerator = args.spec
     emit(accelerator_text(accelerator_from_args(args), args.format), args.out)
     return 0

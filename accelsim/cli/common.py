@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
+import sys
+from collections.abc import Callable
 from typing import Any
 
 from accelsim.errors import AccelsimError
@@ -65,6 +68,7 @@ def add_accelerator_arguments(parser: argparse.ArgumentParser, many: bool = Fals
     )
     group.add_argument(
         "--array",
+        type=array_sizes,
         metavar="ROWSxCOLS" + (",..." if many else ""),
         default=None,
         help="override the array size (PE rows x columns, or systolic rows x columns)"
@@ -72,6 +76,7 @@ def add_accelerator_arguments(parser: argparse.ArgumentParser, many: bool = Fals
     )
     group.add_argument(
         "--sram-kb",
+        type=sram_sizes,
         metavar="I,F,O",
         default=None,
         help="override a systolic array's ifmap, filter and ofmap SRAM sizes (kB)",
@@ -92,9 +97,10 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("model options (each applies to the models named)")
     group.add_argument(
         "--batch",
-        type=positive_int,
+        type=batch_size,
         default=None,
-        help="rs, systolic: images processed together (default: the layer's batch_n, else 1)",
+        help=f"rs, systolic: images processed together, 1 to {MAX_BATCH} (default: the layer's "
+        "batch_n, else 1)",
     )
     group.add_argument(
         "--engine",
@@ -216,13 +222,20 @@ def arrays_from_args(args: argparse.Namespace) -> list[tuple[int, int]] | None:
 
 
 def mapping_pins(specs: list[str] | None) -> dict[str, str] | None:
-    """`--mapping [LAYER:]spec` values as {layer or '*': spec} (the rs model checks them)."""
+    """`--mapping [LAYER:]spec` values as {layer or '*': spec} (the rs model checks them); a
+    layer pinned twice, or two pins without a layer, is an error."""
     if not specs:
         return None
     pins: dict[str, str] = {}
     for spec in specs:
         head, sep, tail = spec.partition(":")
-        pins[head if sep else "*"] = tail if sep else spec
+        key = head.strip() if sep else "*"
+        if sep and not key:
+            raise AccelsimError(f"--mapping {_quoted(spec)}: the layer name before ':' is empty")
+        if key in pins:
+            which = "without a layer" if key == "*" else f"for layer {_quoted(key)}"
+            raise AccelsimError(f"--mapping is given twice {which}")
+        pins[key] = tail if sep else spec
     return pins
 
 
@@ -249,27 +262,123 @@ def check_model_options(model: str, kind: str, options: dict[str, Any]) -> None:
     foreign = foreign_option(spec, options)
     if foreign is not None:
         key, owners = foreign
+        from accelsim.files.reading import short_repr
+
+        shown = f"'{spec.name}'" if spec.name == model else f"{short_repr(model)} ({spec.name})"
         raise AccelsimError(
             f"{MODEL_OPTION_FLAGS.get(key, key)} applies to model {' and '.join(owners)}, "
-            f"not to model '{spec.name}' ({kind} array)"
+            f"not to model {shown} ({kind} array)"
         )
 
 
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got '{text}'") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
-    return value
+MAX_BATCH = 64
+"""Largest --batch: images an edge accelerator processes together (the Eyeriss chip ran 3-4,
+the published accelerator studies up to a few tens); the simulators' work grows with the batch,
+and AlexNet at batch 256 already takes about a minute."""
+
+MAX_FLAG_CHARS = 40
+"""Longest numeric flag value quoted in an error (a longer one is shortened)."""
 
 
-def positive_float(text: str) -> float:
+def _quoted(text: str) -> str:
+    from accelsim.files.reading import short_repr
+
+    return short_repr(text, MAX_FLAG_CHARS)
+
+
+def bounded_int(low: int, high: int, what: str = "an integer") -> Callable[[str], int]:
+    """An argparse `type=`: a whole number (no float, no bool) in [low, high]."""
+
+    def parse(text: str) -> int:
+        stripped = text.strip()
+        if not re.fullmatch(r"[+-]?\d{1,30}", stripped):
+            raise argparse.ArgumentTypeError(f"expected {what}, got {_quoted(text)}")
+        value = int(stripped)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(
+                f"expected {what} from {low} to {high}, got {_quoted(text)}"
+            )
+        return value
+
+    return parse
+
+
+def bounded_float(
+    low: float, high: float, what: str = "a number", low_open: bool = False
+) -> Callable[[str], float]:
+    """An argparse `type=`: a finite number in [low, high] (or (low, high] with `low_open`)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {_quoted(text)}") from None
+        above = value > low if low_open else value >= low
+        if not (math.isfinite(value) and above and value <= high):
+            bounds = (
+                f"{'above' if low_open else 'from'} {low:g} {'and at most' if low_open else 'to'}"
+            )
+            raise argparse.ArgumentTypeError(
+                f"expected {what} {bounds} {high:g}, got {_quoted(text)}"
+            )
+        return value
+
+    return parse
+
+
+MAX_ARRAY_SIDE = 1024
+"""Most PE rows or columns of --array: four times the side of the largest array built (the TPU
+v1's 256x256); the simulators' work grows with the PE count."""
+
+MAX_SRAM_KB = 2**20
+"""Largest SRAM of --sram-kb (1 GiB each): forty times the TPU v1's 24 MiB unified buffer."""
+
+
+def array_sizes(text: str) -> str:
+    """--array: ROWSxCOLS (or a comma-separated list of them), each side 1 to MAX_ARRAY_SIDE;
+    the text is returned for the commands to split."""
+    from accelsim.hardware.systolic import parse_array
+
+    for part in text.split(","):
+        try:
+            if not re.fullmatch(r"[0-9 xX]*", part):  # ASCII digits only
+                raise AccelsimError(part)
+            rows, cols = parse_array(part)
+        except AccelsimError:
+            raise argparse.ArgumentTypeError(
+                f"expected ROWSxCOLS (e.g. 32x32), got {_quoted(part)}"
+            ) from None
+        if max(rows, cols) > MAX_ARRAY_SIDE:
+            raise argparse.ArgumentTypeError(
+                f"expected at most {MAX_ARRAY_SIDE} rows and columns, got {_quoted(part)}"
+            )
+    return text
+
+
+def sram_sizes(text: str) -> str:
+    """--sram-kb: IFMAP,FILTER,OFMAP (or one for all three) kB, each 1 to MAX_SRAM_KB."""
+    from accelsim.hardware.systolic import parse_sram_kb
+
     try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got '{text}'") from None
-    if not (value > 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text}")
-    return value
+        if not re.fullmatch(r"[0-9 ,]*", text):  # ASCII digits only: int('¹') fails
+            raise AccelsimError(text)
+        sizes = parse_sram_kb(text)
+    except AccelsimError:
+        raise argparse.ArgumentTypeError(
+            f"expected IFMAP,FILTER,OFMAP positive integers (kB), got {_quoted(text)}"
+        ) from None
+    if max(sizes) > MAX_SRAM_KB:
+        raise argparse.ArgumentTypeError(
+            f"expected at most {MAX_SRAM_KB} kB each, got {_quoted(text)}"
+        )
+    return text
+
+
+positive_int = bounded_int(1, 2**31 - 1, "a positive integer")
+"""A positive whole number (argparse `type=`)."""
+
+batch_size = bounded_int(1, MAX_BATCH, "a batch size")
+"""--batch (argparse `type=`)."""
+
+positive_float = bounded_float(0.0, sys.float_info.max, "a positive number", low_open=True)
+"""A positive finite number (argparse `type=`)."""

@@ -14,12 +14,16 @@ from accelsim.cli.common import (
     add_accelerator_arguments,
     add_model_arguments,
     add_output_arguments,
+    bounded_int,
     model_options_from_args,
 )
 from accelsim.errors import AccelsimError
 
 DEFAULT_MODELS = "analytical,rs"
 DEFAULT_TOP = 3
+
+MAX_TOP = 1000
+"""Largest --top: more layers than any network has; the table lists each."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -67,8 +71,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--top",
-        type=int,
-        default=DEFAULT_TOP,
+        type=bounded_int(0, MAX_TOP, "a number of layers"),
+        default=None,
         metavar="K",
         help=f"table: list the K layers furthest apart in energy per network (default {DEFAULT_TOP})",
     )
@@ -100,8 +104,9 @@ def run(args: argparse.Namespace) -> int:
     from accelsim.report.compare_table import TABLE_COLUMNS, compare_report
     from accelsim.report.output import emit, render
 
-    if args.top < 0:
-        raise AccelsimError(f"--top must be >= 0, got {args.top}")
+    if args.top is not None and args.format != "table":
+        raise AccelsimError(f"--top lists layers in the table; --format {args.format} has them all")
+    top = DEFAULT_TOP if args.top is None else args.top
     if args.scalesim_reports is not None:
         raise AccelsimError(
             f"{MODEL_OPTION_FLAGS['reports_dir']} writes one run's reports; use `accelsim "
@@ -121,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
     )
     summary = summarize(frame)
     if args.format == "table":  # every quantity summarized: the batch note needs `batch`
-        text = compare_report(frame, summary, columns or TABLE_COLUMNS, args.top)
+        text = compare_report(frame, summary, columns or TABLE_COLUMNS, top)
     else:
         if columns is not None:
             frame = frame[frame["column"].isin(columns)].reset_index(drop=True)

@@ -8,6 +8,7 @@ os|ws|is`) the systolic simulator (model `systolic`).
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from accelsim.cli.common import (
     accelerator_from_args,
@@ -19,8 +20,14 @@ from accelsim.cli.common import (
     model_options_from_args,
 )
 from accelsim.errors import AccelsimError
+from accelsim.files.reading import short_repr
 from accelsim.models.registry import SIMULATED
 from accelsim.report.output import emit, render
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from accelsim.workload.network import Network
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -54,11 +61,20 @@ def run(args: argparse.Namespace) -> int:
     network = as_network(args.network)
     accelerator = accelerator_from_args(args)
     model, _ = resolve_model(SIMULATED, accelerator.kind)
-    if (args.trace_plot or args.trace_layer) and model.name != "rs":
+    if args.trace_layer is not None and not args.trace_plot:
+        raise AccelsimError("--trace-layer picks the layer of --trace-plot; give --trace-plot")
+    if args.trace_plot and model.name != "rs":
         raise AccelsimError(
             f"--trace-plot applies to model rs, not to model '{model.name}' "
             f"({accelerator.kind} array)"
         )
+    if args.trace_layer is not None:
+        layer = network.layer(args.trace_layer) if args.trace_layer in _names(network) else None
+        if layer is None or layer not in network.compute_layers:
+            raise AccelsimError(
+                f"--trace-layer: {short_repr(args.trace_layer)} is not a conv/FC layer of "
+                f"{network.name}"
+            )
     options = model_options_from_args(args)
     check_model_options(model.name, accelerator.kind, options)
     frame = results_frame(evaluate(network, accelerator, model.name, **options))
@@ -78,16 +94,35 @@ def run(args: argparse.Namespace) -> int:
     else:
         header = run_header(network.name, accelerator, model.name, options=options)
         text = render(frame, args.format, extra=header)
+    traced = _traced_layer(frame, args.trace_layer) if args.trace_plot else None
     emit(text, args.out)
     if args.plot:
         model_plot(model)(frame, what, args.plot)
-    if args.trace_plot:
+    if traced is not None:
         from accelsim.engine.rs.trace_plot import save_trace_plot
 
-        name = args.trace_layer or str(frame["layer"].iloc[0])
-        row = frame[frame["layer"] == name]
-        if row.empty:
-            raise AccelsimError(f"--trace-layer: '{name}' is not a conv/FC layer")
-        batch = int(row["batch"].iloc[0])
-        save_trace_plot(network, accelerator, row["mapping"].iloc[0], batch, name, args.trace_plot)
+        name, mapping, batch = traced
+        save_trace_plot(network, accelerator, mapping, batch, name, args.trace_plot)
     return 0
+
+
+def _names(network: Network) -> set[str]:
+    return {layer.name for layer in network.layers}
+
+
+def _traced_layer(frame: pd.DataFrame, name: str | None) -> tuple[str, str, int]:
+    """The layer --trace-plot replays (name, mapping, batch); one the trace replay cannot run in
+    its cycle limit is an error naming the layer, before any output."""
+    from accelsim.engine.rs.trace import TRACE_MAX_CYCLES
+
+    name = name or str(frame["layer"].iloc[0])
+    row = frame[frame["layer"] == name]
+    if row.empty:
+        raise AccelsimError(f"--trace-layer: {short_repr(name)} is not a conv/FC layer")
+    cycles = int(row["cycles"].iloc[0])
+    if cycles > TRACE_MAX_CYCLES:
+        raise AccelsimError(
+            f"--trace-plot: layer {name} takes {cycles} cycles, more than the cycle-by-cycle "
+            f"replay's limit of {TRACE_MAX_CYCLES}; pick a smaller layer with --trace-layer"
+        )
+    return name, str(row["mapping"].iloc[0]), int(row["batch"].iloc[0])

@@ -26,6 +26,24 @@ SWEEP_COLUMNS = (
 )
 
 
+MAX_SWEEP_POINTS = 100_000
+"""Most points of a sweep (bit rates x transmit powers): a table of 10^5 rows is already more than
+a plot or a reader resolves, and every point costs a row of output."""
+
+CHUNK_POINTS = 4096
+"""Points evaluated at once: memory stays at a few arrays of CHUNK_POINTS x cuts floats however
+large the sweep."""
+
+
+def check_sweep_size(n_rates: int, n_powers: int) -> None:
+    """A sweep of more than MAX_SWEEP_POINTS points is an error naming both counts."""
+    if n_rates * n_powers > MAX_SWEEP_POINTS:
+        raise AccelsimError(
+            f"sweep: {n_rates} bit rates x {n_powers} transmit powers = {n_rates * n_powers} "
+            f"points; the limit is {MAX_SWEEP_POINTS}"
+        )
+
+
 def _grid(values: Sequence[float] | np.ndarray, name: str, positive: bool) -> np.ndarray:
     array = np.asarray(values, dtype=np.float64).reshape(-1)
     if array.size == 0:
@@ -51,20 +69,33 @@ def sweep(
     """
     rates = _grid(bitrates_bps, "bit rate", positive=True)
     powers = _grid(ptxs_w, "transmit power", positive=False)
-    b, p = np.meshgrid(rates, powers, indexing="ij")
-    b, p = b.reshape(-1), p.reshape(-1)
-    transmit = (p / b)[:, None] * model.bits[None, :]
-    energy = model.compute_j[None, :] + transmit
-    latency = model.compute_s[None, :] + model.bits[None, :] / b[:, None]
-    feasible = np.ones(energy.shape, dtype=bool)
+    check_sweep_size(rates.size, powers.size)
     if latency_bound_s is not None:
         if not (math.isfinite(latency_bound_s) and latency_bound_s > 0):
-            raise AccelsimError(f"latency bound must be positive, got {latency_bound_s}")
+            raise AccelsimError(f"latency bound must be positive, got {latency_bound_s:g}")
         if not model.has_latency:
             raise AccelsimError(
                 f"a latency bound needs per-layer latencies; energy source "
                 f"'{model.energy_source}' gives none"
             )
+    b, p = np.meshgrid(rates, powers, indexing="ij")
+    b, p = b.reshape(-1), p.reshape(-1)
+    parts = [
+        _sweep_points(model, b[i : i + CHUNK_POINTS], p[i : i + CHUNK_POINTS], latency_bound_s)
+        for i in range(0, b.size, CHUNK_POINTS)
+    ]
+    return pd.concat(parts, ignore_index=True)
+
+
+def _sweep_points(
+    model: PartitionModel, b: np.ndarray, p: np.ndarray, latency_bound_s: float | None
+) -> pd.DataFrame:
+    """The rows of `sweep` for the points (b[i], p[i])."""
+    transmit = (p / b)[:, None] * model.bits[None, :]
+    energy = model.compute_j[None, :] + transmit
+    latency = model.compute_s[None, :] + model.bits[None, :] / b[:, None]
+    feasible = np.ones(energy.shape, dtype=bool)
+    if latency_bound_s is not None:
         feasible = latency <= latency_bound_s
     masked = np.where(feasible, energy, np.inf)
     best = np.argmin(masked, axis=1)
@@ -72,7 +103,7 @@ def sweep(
     ok = feasible[rows, best]
     pick = lambda a: np.where(ok, a[rows, best], np.nan)  # noqa: E731
     client = pick(energy)
-    with np.errstate(invalid="ignore"):  # infeasible points are NaN by design
+    with np.errstate(invalid="ignore", divide="ignore"):  # infeasible points are NaN by design
         saving_cloud = 1.0 - client / energy[:, 0]
         saving_local = 1.0 - client / energy[:, -1]
     cuts = np.array(model.cuts, dtype=object)
@@ -95,17 +126,20 @@ def sweep(
 
 def log_range(low: float, high: float, count: int) -> np.ndarray:
     """`count` values from `low` to `high`, evenly spaced on a log axis."""
-    if not (0 < low <= high < math.inf and count >= 1):
+    if not (0 < low <= high < math.inf and 1 <= count <= MAX_SWEEP_POINTS):
         raise AccelsimError(
-            f"range needs 0 < low <= high and count >= 1, got {low}, {high}, {count}"
+            f"range needs 0 < low <= high and 1 <= count <= {MAX_SWEEP_POINTS}, got "
+            f"{low:g}, {high:g}, {count}"
         )
     return np.geomspace(low, high, count)
 
 
 def linear_range(low: float, high: float, count: int) -> np.ndarray:
-    if not (low >= 0 and high >= low and count >= 1):
+    """`count` values from `low` to `high`, evenly spaced."""
+    if not (0 <= low <= high < math.inf and 1 <= count <= MAX_SWEEP_POINTS):
         raise AccelsimError(
-            f"range needs 0 <= low <= high and count >= 1, got {low}, {high}, {count}"
+            f"range needs 0 <= low <= high and 1 <= count <= {MAX_SWEEP_POINTS}, got "
+            f"{low:g}, {high:g}, {count}"
         )
     return np.linspace(low, high, count)
 
@@ -142,7 +176,7 @@ def best_cut_intervals(model: PartitionModel) -> pd.DataFrame:
 def bitrate_intervals(model: PartitionModel, ptx_w: float) -> pd.DataFrame:
     """For a transmit power, the bit-rate range (bit/s) where each cut is best, slowest first."""
     if not (math.isfinite(ptx_w) and ptx_w > 0):
-        raise AccelsimError(f"transmit power must be positive, got {ptx_w}")
+        raise AccelsimError(f"transmit power must be positive, got {ptx_w:g}")
     frame = best_cut_intervals(model)
     with np.errstate(divide="ignore"):
         high = ptx_w / frame["joules_per_bit_from"].to_numpy()

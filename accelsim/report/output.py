@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Callable
@@ -17,17 +19,107 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
+TMP_MARKER = ".accelsim-tmp-"
+"""Part of every temporary file's name (`.NAME.accelsim-tmp-XXXX`), so a user who finds one left
+by a killed run knows what it is."""
 
-def write_atomic(path: str | os.PathLike[str], write: Callable[[str], None]) -> None:
-    """Call `write(tmp_path)` on a temporary file beside `path`, then rename it into place."""
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise AccelsimError(f"output directory '{directory}' does not exist")
+MAX_TMP_NAME_CHARS = 100
+"""Longest part of the output's name copied into the temporary file's name: a name near the
+file system's limit (255 bytes) plus the marker would otherwise be too long to create."""
+
+
+def _shown(path: str | os.PathLike[str]) -> str:
+    from accelsim.files.reading import short_repr
+
+    return short_repr(str(path), 120)
+
+
+def _checked_path(path: str | os.PathLike[str], what: str, kind: str) -> Path:
+    """`path` as a Path the OS can take: not empty, no NUL byte, encodable as a file name."""
+    text = os.fspath(path)
+    if text == "":
+        raise AccelsimError(f"{what}: the {kind} name is empty")
+    if "\x00" in str(text):
+        raise AccelsimError(f"{what} {_shown(text)}: a {kind} name cannot contain a NUL byte")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=directory)
+        os.fsencode(text)
+    except UnicodeError:
+        raise AccelsimError(f"{what} {_shown(text)}: not a valid {kind} name") from None
+    return Path(text)
+
+
+def _writable(path: Path, mode: int) -> bool:
+    """Whether the user may write `path`, and it is not marked read-only: a file or directory
+    without any write permission bit counts as read-only even for root, who could write it."""
+    return bool(mode & 0o222) and os.access(path, os.W_OK | (os.X_OK if path.is_dir() else 0))
+
+
+def output_target(path: str | os.PathLike[str], what: str = "output") -> tuple[Path, bool]:
+    """Where writing `path` goes, and whether it is written in place.
+
+    A symlink is followed (its target is replaced, the link kept); an existing device, FIFO or
+    socket (`/dev/null`, `/dev/stdout`) is written to directly (True), never replaced. A
+    directory, a read-only file, a missing or read-only directory is a one-line error naming
+    `what` and the path."""
+    given = _checked_path(path, what, "file")
+    target = Path(os.path.realpath(given)) if given.is_symlink() else given
+    try:
+        info = target.stat()
+    except FileNotFoundError:
+        info = None
     except OSError as exc:
-        raise AccelsimError(f"cannot write '{target}': {exc.strerror}") from None
+        raise AccelsimError(f"{what} {_shown(given)}: {exc.strerror or exc}") from None
+    if info is not None:
+        if stat.S_ISDIR(info.st_mode):
+            raise AccelsimError(f"{what} {_shown(given)} is a directory, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            if not os.access(target, os.W_OK):
+                raise AccelsimError(f"{what} {_shown(given)}: permission denied")
+            return target, True
+        if not _writable(target, info.st_mode):
+            raise AccelsimError(f"{what} {_shown(given)} is read-only; not replaced")
+    directory = target.parent
+    if not directory.is_dir():
+        raise AccelsimError(f"{what} {_shown(given)}: directory {_shown(directory)} does not exist")
+    if not _writable(directory, directory.stat().st_mode):
+        raise AccelsimError(
+            f"{what} {_shown(given)}: directory {_shown(directory)} is not writable"
+        )
+    return target, False
+
+
+def _check_reader(target: Path, path: str | os.PathLike[str], what: str) -> None:
+    """A FIFO nobody reads would block the write forever: an error instead."""
+    if not stat.S_ISFIFO(target.stat().st_mode):
+        return
+    try:
+        os.close(os.open(target, os.O_WRONLY | os.O_NONBLOCK))
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise AccelsimError(f"{what} {_shown(path)}: a FIFO that no process reads") from None
+        raise
+
+
+def write_atomic(
+    path: str | os.PathLike[str], write: Callable[[str], None], what: str = "output"
+) -> None:
+    """Call `write(tmp_path)` on a temporary file beside `path`, then rename it into place.
+
+    The target of a symlink is replaced (the link stays); a device or FIFO is written to directly.
+    The temporary file is removed on any failure."""
+    target, in_place = output_target(path, what)
+    if in_place:
+        try:
+            _check_reader(target, path, what)
+            write(str(target))
+        except OSError as exc:
+            raise AccelsimError(f"cannot write {_shown(path)}: {exc.strerror or exc}") from None
+        return
+    name = target.name[:MAX_TMP_NAME_CHARS]
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}{TMP_MARKER}", dir=target.parent)
+    except OSError as exc:
+        raise AccelsimError(f"cannot write {_shown(path)}: {exc.strerror or exc}") from None
     os.close(fd)
     try:
         write(tmp)
@@ -35,7 +127,7 @@ def write_atomic(path: str | os.PathLike[str], write: Callable[[str], None]) -> 
         os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise AccelsimError(f"cannot write '{target}': {exc.strerror or exc}") from None
+        raise AccelsimError(f"cannot write {_shown(path)}: {exc.strerror or exc}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -155,7 +247,7 @@ def emit(text: str | bytes, out: str | None) -> None:
         write_text_atomic(out, text)
 
 
-def check_image_path(path: str | os.PathLike[str]) -> str:
+def check_image_path(path: str | os.PathLike[str], what: str = "plot") -> str:
     """The image format of a plot path (from its suffix); an unknown one is an error."""
     from matplotlib.backend_bases import FigureCanvasBase
 
@@ -163,10 +255,28 @@ def check_image_path(path: str | os.PathLike[str]) -> str:
     supported = FigureCanvasBase.get_supported_filetypes()
     if suffix not in supported:
         raise AccelsimError(
-            f"plot '{path}': unknown image type '.{suffix}' (use one of "
+            f"{what} {_shown(path)}: unknown image type {_shown('.' + suffix)} (use one of "
             f"{', '.join('.' + k for k in sorted(supported))})"
         )
     return suffix
+
+
+def check_output_directory(path: str | os.PathLike[str], what: str) -> Path:
+    """An output directory that exists and is writable, or can be created (its nearest existing
+    ancestor is a writable directory); else a one-line error naming `what` and the path."""
+    given = _checked_path(path, what, "directory")
+    probe = given
+    while True:
+        if probe.exists():
+            if not probe.is_dir():
+                kind = "is not a directory" if probe == given else f"{_shown(probe)} is a file"
+                raise AccelsimError(f"{what} {_shown(given)}: {kind}")
+            if not _writable(probe, probe.stat().st_mode):
+                raise AccelsimError(f"{what} {_shown(given)}: {_shown(probe)} is not writable")
+            return given
+        if probe.parent == probe:
+            return given
+        probe = probe.parent
 
 
 def save_figure(figure: Figure, path: str | os.PathLike[str]) -> None:

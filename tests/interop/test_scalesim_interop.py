@@ -18,7 +18,10 @@ GOLDEN = Path(__file__).resolve().parents[2] / "validation" / "data" / "scalesim
 
 
 def run_cli(capsys, *argv):
-    code = main(list(argv))
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:  # a usage error found by argparse (e.g. --array at parse time)
+        code = exc.code
     out, err = capsys.readouterr()
     return code, out, err
 
