@@ -16,7 +16,7 @@ kept as it is. Grouped layers are modelled as the reference models AlexNet: C = 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 
 from accelsim.coding.rlc_size import rlc_words_unrounded
 from accelsim.energy.record import AccessCounts, EnergyBreakdown, energy_from_counts
@@ -385,11 +385,31 @@ def evaluate_network(
     """CNNergy for every conv/FC layer. Layers' `batch_n` fix n unless `compute_n` is set."""
     check_spatial(config)
     results = []
+    seen: dict[tuple, CnnergyLayer] = {}
     for layer in network.compute_layers:
         override = None
         if compute_n:
             override = schedule_layer(layer, config.hardware).n_computed
-        results.append(
-            evaluate_layer(layer, config, network.reads_image(layer), override, macs_per_s)
-        )
+        first = network.reads_image(layer)
+        key = (_shape_key(layer), first, override)
+        try:
+            hash(key)
+        except TypeError:  # a field that cannot be a key: evaluate the layer itself
+            results.append(evaluate_layer(layer, config, first, override, macs_per_s))
+            continue
+        if key not in seen:
+            seen[key] = evaluate_layer(layer, config, first, override, macs_per_s)
+        results.append(replace(seen[key], layer=layer.name, group=layer.group_label or layer.name))
     return results
+
+
+_NOT_MODELLED = ("name", "inputs", "group_label")
+"""Layer fields CNNergy does not read: layers equal in every other field have equal results."""
+
+
+def _shape_key(layer: ConvLayer) -> tuple:
+    """What CNNergy's result depends on: every layer field but the name and connectivity (a
+    network of repeated layers, e.g. a long chain, is modelled once per distinct layer)."""
+    return tuple(
+        (f.name, getattr(layer, f.name)) for f in fields(layer) if f.name not in _NOT_MODELLED
+    )

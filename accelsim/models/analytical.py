@@ -6,7 +6,7 @@ computed with `compute_n`). Model columns: the schedule and pass counts (`docs/c
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import fields
 
 from accelsim.analytical.cnnergy import MACS_PER_S, evaluate_network
 from accelsim.hardware.accelerator import Accelerator
@@ -26,7 +26,7 @@ def evaluate(network: Network, accelerator: Accelerator, options: dict) -> list[
 
 def _result(res) -> LayerResult:  # noqa: ANN001 - a CnnergyLayer
     sch = res.schedule
-    sched = asdict(sch)
+    sched = {f.name: getattr(sch, f.name) for f in fields(sch)}  # flat: asdict deep-copies
     for key in ("n", "n_computed", "rules"):
         sched.pop(key)
     extra = {
