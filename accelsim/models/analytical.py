@@ -6,15 +6,29 @@ computed with `compute_n`). Model columns: the schedule and pass counts (`docs/c
 
 from __future__ import annotations
 
+import math
 from dataclasses import fields
 
 from accelsim.analytical.cnnergy import MACS_PER_S, evaluate_network
+from accelsim.errors import AccelsimError
+from accelsim.files.reading import short_repr
 from accelsim.hardware.accelerator import Accelerator
-from accelsim.models.registry import Model
+from accelsim.models.registry import Model, check_flag
 from accelsim.models.result import LayerResult
 from accelsim.workload.network import Network
 
 NAME = "analytical"
+
+
+def check_options(options: dict) -> dict:
+    """Strict option values: compute_n a bool, macs_per_s a finite positive number."""
+    check_flag("compute_n", options["compute_n"])
+    rate = options["macs_per_s"]
+    if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 < rate < math.inf:
+        raise AccelsimError(
+            f"option 'macs_per_s' must be a positive finite number, got {short_repr(rate)}"
+        )
+    return dict(options)
 
 
 def evaluate(network: Network, accelerator: Accelerator, options: dict) -> list[LayerResult]:
@@ -77,4 +91,5 @@ MODEL = Model(
         "compute_n": "compute the images per pass instead of using the network's batch_n",
         "macs_per_s": "throughput assumed for latency (default 23.1e9, Eyeriss on AlexNet)",
     },
+    check_options=check_options,
 )
