@@ -16,7 +16,9 @@ kept as it is. Grouped layers are modelled as the reference models AlexNet: C = 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 
 from accelsim.coding.rlc_size import rlc_words_unrounded
 from accelsim.energy.record import AccessCounts, EnergyBreakdown, energy_from_counts
@@ -399,7 +401,7 @@ def evaluate_network(
             continue
         if key not in seen:
             seen[key] = evaluate_layer(layer, config, first, override, macs_per_s)
-        results.append(replace(seen[key], layer=layer.name, group=layer.group_label or layer.name))
+        results.append(_renamed(seen[key], layer))
     return results
 
 
@@ -407,9 +409,27 @@ _NOT_MODELLED = ("name", "inputs", "group_label")
 """Layer fields CNNergy does not read: layers equal in every other field have equal results."""
 
 
+_FIELDS: dict[type, Callable[[ConvLayer], tuple]] = {}
+
+
 def _shape_key(layer: ConvLayer) -> tuple:
     """What CNNergy's result depends on: every layer field but the name and connectivity (a
     network of repeated layers, e.g. a long chain, is modelled once per distinct layer)."""
-    return tuple(
-        (f.name, getattr(layer, f.name)) for f in fields(layer) if f.name not in _NOT_MODELLED
-    )
+    getter = _FIELDS.get(type(layer))
+    if getter is None:
+        names = [f.name for f in fields(layer) if f.name not in _NOT_MODELLED]
+        getter = _FIELDS[type(layer)] = attrgetter(*names)
+    return (type(layer), getter(layer))
+
+
+def _renamed(result: CnnergyLayer, layer: ConvLayer) -> CnnergyLayer:
+    """The shared result of an equal layer under this layer's name (a shallow copy: its
+    schedule and energy are immutable)."""
+    group = layer.group_label or layer.name
+    if result.layer == layer.name and result.group == group:
+        return result
+    clone = object.__new__(type(result))  # a field-for-field copy, without copy's machinery
+    clone.__dict__.update(result.__dict__)
+    object.__setattr__(clone, "layer", layer.name)
+    object.__setattr__(clone, "group", group)
+    return clone

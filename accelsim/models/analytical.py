@@ -35,7 +35,27 @@ def evaluate(network: Network, accelerator: Accelerator, options: dict) -> list[
     results = evaluate_network(
         network, accelerator, compute_n=options["compute_n"], macs_per_s=options["macs_per_s"]
     )
-    return [_result(res) for res in results]
+    made: dict[int, LayerResult] = {}  # CNNergy shares one result among equal layers
+    out = []
+    for res in results:
+        key = id(res.schedule)
+        if key not in made:
+            made[key] = _result(res)
+        out.append(_renamed(made[key], res.layer, res.group))
+    return out
+
+
+def _renamed(result: LayerResult, layer: str, group: str) -> LayerResult:
+    """A copy of `result` for another layer of the same shape (own dicts, no shared state)."""
+    if result.layer == layer and result.group == group:
+        return result
+    clone = object.__new__(type(result))  # a field-for-field copy, without copy's machinery
+    clone.__dict__.update(result.__dict__)
+    object.__setattr__(clone, "layer", layer)
+    object.__setattr__(clone, "group", group)
+    for name in ("glb", "dram", "extra"):
+        object.__setattr__(clone, name, dict(getattr(result, name)))
+    return clone
 
 
 def _result(res) -> LayerResult:  # noqa: ANN001 - a CnnergyLayer
