@@ -46,15 +46,14 @@ def evaluate(network: Network, accelerator: Accelerator, options: dict) -> list[
 
 
 def _renamed(result: LayerResult, layer: str, group: str) -> LayerResult:
-    """A copy of `result` for another layer of the same shape (own dicts, no shared state)."""
+    """A copy of `result` for another layer of the same shape. Its dicts are shared: results are
+    frozen and their mappings read-only by contract (nothing in accelsim writes to them)."""
     if result.layer == layer and result.group == group:
         return result
     clone = object.__new__(type(result))  # a field-for-field copy, without copy's machinery
     clone.__dict__.update(result.__dict__)
     object.__setattr__(clone, "layer", layer)
     object.__setattr__(clone, "group", group)
-    for name in ("glb", "dram", "extra"):
-        object.__setattr__(clone, name, dict(getattr(result, name)))
     return clone
 
 
