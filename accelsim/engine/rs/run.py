@@ -15,12 +15,14 @@ from accelsim.errors import AccelsimError
 
 ENGINES = ("fast", "trace")
 
-MAX_FAST_STEPS = 1_000_000_000
-"""Most column steps (one ofmap column of one image in one pass) the fast engine runs per layer.
+MAX_FAST_STEPS = 500_000_000
+"""Most pass and column steps (one ofmap column of one image in one pass) the fast engine runs
+per layer.
 
-The fast engine does ~10^8 steps a second; the largest layer of VGG-16 at batch 16 on Eyeriss
-(CONV1-2) has 1.7 x 10^7, so this allows batches of several hundred on VGG-16 while a request of
-minutes (a huge batch or layer) is refused at once."""
+The largest layer of VGG-16 at batch 16 on Eyeriss (CONV1-2) has 1.7 x 10^7 steps and the whole
+network simulates in 2.6 s; at batch 256 (2.6 x 10^8 steps in CONV1-2) it takes ~35 s (measured
+on a shared machine). The limit allows VGG-16 batches up to ~480 and refuses at once what would
+run for minutes."""
 
 TRACE_MAX_CYCLES = 3_000_000
 """Most cycles the trace engine steps per layer: it is plain Python, ~3 x 10^5 cycles a second,
