@@ -150,8 +150,9 @@ def layer_gemms(layer: ConvLayer, batch: int = 1, ceil_outputs: bool = False) ->
     `ceil_outputs` applies SCALE-Sim's output-size rule, ceil((H - R) / U) + 1, which adds an
     overhanging window when the stride does not divide H - R (the true layer has floor).
     """
-    if isinstance(batch, bool) or not isinstance(batch, int) or batch < 1:
-        raise AccelsimError(f"batch must be a positive integer, got {batch!r}")
+    from accelsim.engine.limits import check_batch
+
+    check_batch(batch)
     gemm = ConvGemm(
         layer.name,
         height=layer.padded_height,

@@ -16,7 +16,9 @@ kept as it is. Grouped layers are modelled as the reference models AlexNet: C = 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 
 from accelsim.coding.rlc_size import rlc_words_unrounded
 from accelsim.energy.record import AccessCounts, EnergyBreakdown, energy_from_counts
@@ -385,11 +387,49 @@ def evaluate_network(
     """CNNergy for every conv/FC layer. Layers' `batch_n` fix n unless `compute_n` is set."""
     check_spatial(config)
     results = []
+    seen: dict[tuple, CnnergyLayer] = {}
     for layer in network.compute_layers:
         override = None
         if compute_n:
             override = schedule_layer(layer, config.hardware).n_computed
-        results.append(
-            evaluate_layer(layer, config, network.reads_image(layer), override, macs_per_s)
-        )
+        first = network.reads_image(layer)
+        key = (_shape_key(layer), first, override)
+        try:
+            hash(key)
+        except TypeError:  # a field that cannot be a key: evaluate the layer itself
+            results.append(evaluate_layer(layer, config, first, override, macs_per_s))
+            continue
+        if key not in seen:
+            seen[key] = evaluate_layer(layer, config, first, override, macs_per_s)
+        results.append(_renamed(seen[key], layer))
     return results
+
+
+_NOT_MODELLED = ("name", "inputs", "group_label")
+"""Layer fields CNNergy does not read: layers equal in every other field have equal results."""
+
+
+_FIELDS: dict[type, Callable[[ConvLayer], tuple]] = {}
+
+
+def _shape_key(layer: ConvLayer) -> tuple:
+    """What CNNergy's result depends on: every layer field but the name and connectivity (a
+    network of repeated layers, e.g. a long chain, is modelled once per distinct layer)."""
+    getter = _FIELDS.get(type(layer))
+    if getter is None:
+        names = [f.name for f in fields(layer) if f.name not in _NOT_MODELLED]
+        getter = _FIELDS[type(layer)] = attrgetter(*names)
+    return (type(layer), getter(layer))
+
+
+def _renamed(result: CnnergyLayer, layer: ConvLayer) -> CnnergyLayer:
+    """The shared result of an equal layer under this layer's name (a shallow copy: its
+    schedule and energy are immutable)."""
+    group = layer.group_label or layer.name
+    if result.layer == layer.name and result.group == group:
+        return result
+    clone = object.__new__(type(result))  # a field-for-field copy, without copy's machinery
+    clone.__dict__.update(result.__dict__)
+    object.__setattr__(clone, "layer", layer.name)
+    object.__setattr__(clone, "group", group)
+    return clone

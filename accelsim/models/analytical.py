@@ -6,27 +6,60 @@ computed with `compute_n`). Model columns: the schedule and pass counts (`docs/c
 
 from __future__ import annotations
 
-from dataclasses import asdict
+import math
+from dataclasses import fields
 
 from accelsim.analytical.cnnergy import MACS_PER_S, evaluate_network
+from accelsim.errors import AccelsimError
+from accelsim.files.reading import short_repr
 from accelsim.hardware.accelerator import Accelerator
-from accelsim.models.registry import Model
+from accelsim.models.registry import Model, check_flag
 from accelsim.models.result import LayerResult
 from accelsim.workload.network import Network
 
 NAME = "analytical"
 
 
+def check_options(options: dict) -> dict:
+    """Strict option values: compute_n a bool, macs_per_s a finite positive number."""
+    check_flag("compute_n", options["compute_n"])
+    rate = options["macs_per_s"]
+    if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 < rate < math.inf:
+        raise AccelsimError(
+            f"option 'macs_per_s' must be a positive finite number, got {short_repr(rate)}"
+        )
+    return dict(options)
+
+
 def evaluate(network: Network, accelerator: Accelerator, options: dict) -> list[LayerResult]:
     results = evaluate_network(
         network, accelerator, compute_n=options["compute_n"], macs_per_s=options["macs_per_s"]
     )
-    return [_result(res) for res in results]
+    made: dict[int, LayerResult] = {}  # CNNergy shares one result among equal layers
+    out = []
+    for res in results:
+        key = id(res.schedule)
+        if key not in made:
+            made[key] = _result(res)
+        out.append(_renamed(made[key], res.layer, res.group))
+    return out
+
+
+def _renamed(result: LayerResult, layer: str, group: str) -> LayerResult:
+    """A copy of `result` for another layer of the same shape. Its dicts are shared: results are
+    frozen and their mappings read-only by contract (nothing in accelsim writes to them)."""
+    if result.layer == layer and result.group == group:
+        return result
+    clone = object.__new__(type(result))  # a field-for-field copy, without copy's machinery
+    clone.__dict__.update(result.__dict__)
+    object.__setattr__(clone, "layer", layer)
+    object.__setattr__(clone, "group", group)
+    return clone
 
 
 def _result(res) -> LayerResult:  # noqa: ANN001 - a CnnergyLayer
     sch = res.schedule
-    sched = asdict(sch)
+    sched = {f.name: getattr(sch, f.name) for f in fields(sch)}  # flat: asdict deep-copies
     for key in ("n", "n_computed", "rules"):
         sched.pop(key)
     extra = {
@@ -77,4 +110,5 @@ MODEL = Model(
         "compute_n": "compute the images per pass instead of using the network's batch_n",
         "macs_per_s": "throughput assumed for latency (default 23.1e9, Eyeriss on AlexNet)",
     },
+    check_options=check_options,
 )

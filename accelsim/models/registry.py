@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from accelsim.errors import AccelsimError
+from accelsim.files.reading import short_repr
 
 SIMULATED = "simulated"
 SIMULATOR_FOR_KIND = {"spatial": "rs", "systolic": "systolic"}
@@ -44,6 +45,9 @@ class Model:
     """Columns `accelsim simulate` shows in its text table (every column goes to csv/json)."""
     plot: str = "accelsim.report.energy_plot:plot_energy_breakdown"
     """`module:function(frame, title, path)` that draws the per-layer plot of `simulate`."""
+    check_options: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    """Checks the merged options (strict types, known choices), returning them normalised;
+    raises AccelsimError naming the option, its value and the choices."""
 
 
 def _discover() -> dict[str, Model]:
@@ -122,7 +126,25 @@ def model_options(model: Model, given: Mapping[str, Any]) -> dict[str, Any]:
         key, owners = foreign
         where = f" (an option of {', '.join(owners)})" if owners else ""
         raise AccelsimError(f"option '{key}' does not apply to model '{model.name}'{where}")
-    return {**model.options, **given}
+    chosen = {**model.options, **given}
+    return model.check_options(chosen) if model.check_options is not None else chosen
+
+
+def check_choice(option: str, value: object, choices: Iterable[str]) -> str:
+    """`value` as one of `choices` (a string), else a one-line error naming them."""
+    choices = tuple(choices)
+    if not isinstance(value, str) or value not in choices:
+        raise AccelsimError(
+            f"option '{option}' must be one of {', '.join(choices)}, got {short_repr(value)}"
+        )
+    return value
+
+
+def check_flag(option: str, value: object) -> bool:
+    """`value` as a bool (not 0/1, not a string)."""
+    if not isinstance(value, bool):
+        raise AccelsimError(f"option '{option}' must be True or False, got {short_repr(value)}")
+    return value
 
 
 def model_plot(model: Model) -> Callable[..., None]:

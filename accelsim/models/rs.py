@@ -8,8 +8,9 @@ text `m=..,n=..,...`; a key `*` pins every layer not named).
 from __future__ import annotations
 
 from accelsim.errors import AccelsimError
+from accelsim.files.reading import short_repr
 from accelsim.hardware.accelerator import Accelerator
-from accelsim.models.registry import Model
+from accelsim.models.registry import Model, check_choice
 from accelsim.models.result import LayerResult
 from accelsim.workload.network import Network
 
@@ -32,6 +33,47 @@ def pinned_mappings(network: Network, mappings: dict | None) -> dict:
     }
     every = parsed.get(ALL_LAYERS)
     return {name: parsed.get(name, every) for name in names if name in parsed or every}
+
+
+def check_options(options: dict) -> dict:
+    """Strict option values: batch a positive int (or None), known engine and mapper, mappings a
+    dict of layer name -> RSMapping or mapping text (parsed here, so bad text fails first)."""
+    from accelsim.engine.limits import check_batch
+    from accelsim.engine.rs.run import ENGINES
+    from dataflows.row_stationary import POLICIES, RSMapping, parse_mapping
+
+    out = dict(options)
+    if out["batch"] is not None:
+        check_batch(out["batch"], "option 'batch'")
+    check_choice("engine", out["engine"], ENGINES)
+    check_choice("mapper", out["mapper"], POLICIES)
+    mappings = out["mappings"]
+    if mappings is not None:
+        if not isinstance(mappings, dict):
+            raise AccelsimError(
+                f"option 'mappings' must be a dict of layer name -> mapping, got "
+                f"{short_repr(mappings)}"
+            )
+        parsed = {}
+        for key, value in mappings.items():
+            if not isinstance(key, str):
+                raise AccelsimError(
+                    f"option 'mappings': layer names are strings, got {short_repr(key)}"
+                )
+            if isinstance(value, RSMapping):
+                parsed[key] = value
+            elif isinstance(value, str):
+                try:
+                    parsed[key] = parse_mapping(value)
+                except AccelsimError as exc:
+                    raise AccelsimError(f"option 'mappings' of '{key}': {exc}") from None
+            else:
+                raise AccelsimError(
+                    f"option 'mappings' of '{key}': an RSMapping or text m=..,n=..,e=..,p=..,"
+                    f"q=..,r=..,t=.., got {short_repr(value)}"
+                )
+        out["mappings"] = parsed
+    return out
 
 
 def evaluate(network: Network, accelerator: Accelerator, options: dict) -> list[LayerResult]:
@@ -76,4 +118,5 @@ MODEL = Model(
         "energy_j",
     ),  # fmt: skip
     plot="accelsim.engine.rs.plots:plot_layers",
+    check_options=check_options,
 )

@@ -8,19 +8,40 @@ cycle, small layers only), `reports_dir` (also write SCALE-Sim's three report CS
 from __future__ import annotations
 
 from accelsim.errors import AccelsimError
+from accelsim.files.reading import short_repr
 from accelsim.hardware.accelerator import Accelerator
-from accelsim.models.registry import Model
+from accelsim.models.registry import Model, check_choice, check_flag
 from accelsim.models.result import LayerResult
 from accelsim.workload.network import Network
 
 
+def check_options(options: dict) -> dict:
+    """Strict option values: batch a positive int (or None), a known memory model, a bool
+    cycle_by_cycle, reports_dir a path (or None)."""
+    import os
+
+    from accelsim.engine.limits import check_batch
+    from accelsim.engine.systolic.engine import MEMORY_MODELS
+
+    if options["batch"] is not None:
+        check_batch(options["batch"], "option 'batch'")
+    check_choice("memory", options["memory"], MEMORY_MODELS)
+    check_flag("cycle_by_cycle", options["cycle_by_cycle"])
+    reports = options["reports_dir"]
+    if reports is not None and not isinstance(reports, str | os.PathLike):
+        raise AccelsimError(
+            f"option 'reports_dir' must be a directory path, got {short_repr(reports)}"
+        )
+    return dict(options)
+
+
 def evaluate(network: Network, accelerator: Accelerator, options: dict) -> list[LayerResult]:
+    from accelsim.engine.limits import check_batch
     from accelsim.engine.systolic.engine import check_systolic, layer_result, simulate_network
 
     array = check_systolic(accelerator)
     memory, batch = options["memory"], options["batch"] or 1
-    if isinstance(batch, bool) or not isinstance(batch, int) or batch < 1:
-        raise AccelsimError(f"batch must be a positive integer, got {batch!r}")
+    check_batch(batch)
     if options["reports_dir"] is not None and memory != "scalesim":
         raise AccelsimError("SCALE-Sim reports need memory 'scalesim'")
     if options["cycle_by_cycle"] and memory != "scalesim":
@@ -65,4 +86,5 @@ MODEL = Model(
         "energy_j",
     ),  # fmt: skip
     plot="accelsim.report.systolic_plot:plot_systolic_layers",
+    check_options=check_options,
 )

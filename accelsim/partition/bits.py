@@ -91,6 +91,18 @@ def tensor_zero_fraction(network: Network, name: str) -> float:
     return float(network.layer(name).ofmap_zero)
 
 
+def zero_fractions(network: Network) -> dict[str, float]:
+    """`tensor_zero_fraction` of every tensor (the image and each layer's output), in one pass."""
+    by_reader: dict[str, float] = {}
+    for layer in network.layers:
+        if isinstance(layer, ConvLayer) and len(layer.inputs) == 1:
+            by_reader.setdefault(layer.inputs[0], layer.unpadded_ifmap_zero)
+    out = {INPUT: by_reader.get(INPUT, network.input_zero)}
+    for layer in network.layers:
+        out[layer.name] = by_reader.get(layer.name, float(layer.ofmap_zero))
+    return out
+
+
 def formula_bits(values: int, zero_fraction: float, fmt: RlcFormat | int) -> int:
     """RLC-coded size in bits of `values` values at a zero fraction (one pair per non-zero), in
     the accelerator's format (a bit width: the chip's format at it)."""

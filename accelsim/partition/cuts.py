@@ -10,7 +10,7 @@ the other branches), while the joined output and a tensor that feeds all branche
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from accelsim.errors import AccelsimError
 from accelsim.workload.layer import TensorShape
@@ -19,39 +19,56 @@ from accelsim.workload.network import INPUT, Network
 
 @dataclass(frozen=True)
 class CutPoint:
-    """Send tensor `name` (`"input"` = the image) after running `client_layers` on the client."""
+    """Send tensor `name` (`"input"` = the image) after running the first `client_count` layers
+    of `order` (the network's topological order) on the client."""
 
     name: str
-    client_layers: tuple[str, ...]
+    client_count: int
     shape: TensorShape
+    order: tuple[str, ...] = field(repr=False, compare=False, default=())
+
+    @property
+    def client_layers(self) -> tuple[str, ...]:
+        """The layers run on the client, in topological order."""
+        return self.order[: self.client_count]
 
     @property
     def values(self) -> int:
         return self.shape.size
 
 
-def _ancestor_masks(network: Network, position: dict[str, int]) -> dict[str, int]:
-    """Bit mask of each layer's ancestors (itself included); bit i is `network.layers[i]`."""
-    masks: dict[str, int] = {INPUT: 0}
-    for layer in network.layers:
-        mask = 1 << position[layer.name]
-        for src in layer.inputs:
-            mask |= masks[src]
-        masks[layer.name] = mask
-    return masks
+def cut_positions(network: Network) -> list[int]:
+    """Positions (in `network.layers`) of the layers whose output is a valid cut, in O(edges).
 
-
-def _is_cut(network: Network, tensor: str, client: int, position: dict[str, int]) -> bool:
-    """True when every layer off the client side reads only `tensor` or off-client tensors."""
-    for layer in network.layers:
-        if client >> position[layer.name] & 1:
-            continue
+    The client side of a valid cut at layer i is exactly the layers 0..i: a layer before i that is
+    not an ancestor of i would be off the client yet read only client tensors (every layer has
+    an input, the earliest such one reads the client side). So layer i is a cut when (a) no edge
+    jumps over it (an edge from s < i, or from the image, to d > i would leave the client from
+    another tensor) and (b) every layer before it has a consumer (then, by induction from i
+    downwards, each is an ancestor of i).
+    """
+    layers = network.layers
+    position = {layer.name: i for i, layer in enumerate(layers)}
+    n = len(layers)
+    over = [0] * (n + 1)  # difference array: edges jumping over each position
+    consumed = [False] * n
+    for d, layer in enumerate(layers):
         for src in layer.inputs:
-            if src == tensor:
-                continue
-            if src == INPUT or client >> position[src] & 1:
-                return False
-    return True
+            s = -1 if src == INPUT else position[src]
+            if s >= 0:
+                consumed[s] = True
+            if s + 1 < d:
+                over[s + 1] += 1
+                over[d] -= 1
+    out = []
+    jumping = 0
+    for i in range(n):
+        jumping += over[i]
+        if jumping == 0:
+            out.append(i)
+        if not consumed[i]:  # a dead end: no later layer can have every earlier one upstream
+            break
+    return out
 
 
 def cut_points(network: Network) -> tuple[CutPoint, ...]:
@@ -61,13 +78,8 @@ def cut_points(network: Network) -> tuple[CutPoint, ...]:
             f"network '{network.name}' is a layer list without connectivity; partitioning needs "
             "a connected network (a built-in, or a .json/.toml/.yaml network file)"
         )
-    layers = network.layers
-    position = {layer.name: i for i, layer in enumerate(layers)}
-    masks = _ancestor_masks(network, position)
-    cuts = [CutPoint(INPUT, (), network.shape_of(INPUT))]
-    for layer in layers:
-        client = masks[layer.name]
-        if _is_cut(network, layer.name, client, position):
-            names = tuple(other.name for other in layers if client >> position[other.name] & 1)
-            cuts.append(CutPoint(layer.name, names, network.shape_of(layer.name)))
+    order = tuple(layer.name for layer in network.layers)
+    cuts = [CutPoint(INPUT, 0, network.shape_of(INPUT), order)]
+    for i in cut_positions(network):
+        cuts.append(CutPoint(order[i], i + 1, network.shape_of(order[i]), order))
     return tuple(cuts)

@@ -25,16 +25,31 @@ from numba import njit
 
 from accelsim.coding.rlc import coded_bits, load_activations
 from accelsim.errors import AccelsimError
+from accelsim.files.reading import short_repr
 from accelsim.hardware.accelerator import Accelerator
 from accelsim.partition.bits import (
     DEFAULT_INPUT_BITS,
     formula_bits,
     image_file_bits,
-    tensor_zero_fraction,
+    zero_fractions,
 )
 from accelsim.partition.cuts import CutPoint, cut_points
 from accelsim.partition.energy import layer_energies
 from accelsim.workload.network import INPUT, Network
+
+MIN_BITRATE_BPS = 1.0
+"""Slowest link accepted (1 bit/s): below it transmit times and energies of any tensor overflow
+towards infinity and every comparison between cuts is meaningless."""
+
+MAX_BITRATE_BPS = 1e15
+"""Fastest link accepted (1 Pbit/s, beyond any wireless or wired client link)."""
+
+MAX_PTX_W = 1e4
+"""Highest transmit power accepted (10 kW: no mobile or edge client radiates near it)."""
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
 
 
 @njit(cache=True)
@@ -85,11 +100,23 @@ class Decision:
 
     @property
     def saving_vs_cloud(self) -> float:
-        return 1.0 - self.client_energy_j / self.cloud_energy_j
+        return saving(self.client_energy_j, self.cloud_energy_j, "the fully cloud run")
 
     @property
     def saving_vs_local(self) -> float:
-        return 1.0 - self.client_energy_j / self.local_energy_j
+        return saving(self.client_energy_j, self.local_energy_j, "the fully in-situ run")
+
+
+def saving(client_j: float, reference_j: float, what: str) -> float:
+    """1 - client / reference; 0 when both are 0 J (nothing to save), refused when only the
+    reference is 0 J (no finite fraction)."""
+    if reference_j > 0:
+        return 1.0 - client_j / reference_j
+    if client_j == reference_j:
+        return 0.0
+    raise AccelsimError(
+        f"saving undefined: {what} costs the client 0 J and the chosen cut {client_j:.4g} J"
+    )
 
 
 @dataclass(frozen=True)
@@ -121,14 +148,22 @@ class PartitionModel:
         return bool(np.all(np.isfinite(self.compute_s)))
 
     def _check(self, bitrate_bps: float, ptx_w: float, latency_bound_s: float | None) -> float:
-        if not (isinstance(bitrate_bps, Real) and math.isfinite(bitrate_bps) and bitrate_bps > 0):
-            raise AccelsimError(f"bit rate must be a positive number of bit/s, got {bitrate_bps}")
-        if not (isinstance(ptx_w, Real) and math.isfinite(ptx_w) and ptx_w >= 0):
-            raise AccelsimError(f"transmit power must be a non-negative number of W, got {ptx_w}")
+        if not (_number(bitrate_bps) and MIN_BITRATE_BPS <= bitrate_bps <= MAX_BITRATE_BPS):
+            raise AccelsimError(
+                f"bit rate must be a number of bit/s from {MIN_BITRATE_BPS:g} to "
+                f"{MAX_BITRATE_BPS:g}, got {short_repr(bitrate_bps)}"
+            )
+        if not (_number(ptx_w) and 0 <= ptx_w <= MAX_PTX_W):
+            raise AccelsimError(
+                f"transmit power must be a number of W from 0 to {MAX_PTX_W:g}, got "
+                f"{short_repr(ptx_w)}"
+            )
         if latency_bound_s is None:
             return math.inf
-        if not latency_bound_s > 0:
-            raise AccelsimError(f"latency bound must be positive, got {latency_bound_s}")
+        if not (_number(latency_bound_s) and latency_bound_s > 0):
+            raise AccelsimError(
+                f"latency bound must be a positive number of s, got {short_repr(latency_bound_s)}"
+            )
         if not self.has_latency:
             raise AccelsimError(
                 f"a latency bound needs per-layer latencies; energy source "
@@ -215,6 +250,7 @@ def _cut_bits(
         if key not in known:
             raise AccelsimError(f"activations: '{key}' is not a layer of network '{network.name}'")
     bits, sources = [], []
+    zeros = zero_fractions(network)
     last = cuts[-1].name
     for cut in cuts:
         if cut.name == INPUT:
@@ -233,7 +269,7 @@ def _cut_bits(
             bits.append(float(coded_bits(array, rlc)))
             sources.append("rlc")
         else:
-            zero = tensor_zero_fraction(network, cut.name)
+            zero = zeros[cut.name]
             bits.append(float(formula_bits(cut.values, zero, rlc)))
             sources.append("formula")
     return bits, sources
@@ -277,8 +313,12 @@ def partition_model(
     frame = layer_energies(network, config, energy, **model_options)
     per_layer = dict(zip(frame["layer"], frame["energy_j"], strict=True))
     per_layer_s = dict(zip(frame["layer"], frame["latency_s"], strict=True))
-    compute_j = [sum(per_layer.get(name, 0.0) for name in cut.client_layers) for cut in cuts]
-    compute_s = [sum(per_layer_s.get(name, 0.0) for name in cut.client_layers) for cut in cuts]
+    # Client sides are prefixes of the topological order: cumulative sums, in O(layers).
+    order = [layer.name for layer in network.layers]
+    prefix_j = np.concatenate(([0.0], np.cumsum([per_layer.get(name, 0.0) for name in order])))
+    prefix_s = np.concatenate(([0.0], np.cumsum([per_layer_s.get(name, 0.0) for name in order])))
+    counts = [cut.client_count for cut in cuts]
+    compute_j, compute_s = prefix_j[counts], prefix_s[counts]
     notes = []
     flagged = frame.loc[frame["source"] != frame["model"], "layer"].tolist()
     if flagged:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from accelsim.errors import AccelsimError
+from accelsim.files.reading import short_repr
 from accelsim.hardware.spatial import SpatialArray
 from accelsim.workload.layer import ConvLayer
 
@@ -68,7 +69,9 @@ class RSMapping:
         for name in MAPPING_FIELDS:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-                raise AccelsimError(f"mapping: {name} must be a positive integer, got {value!r}")
+                raise AccelsimError(
+                    f"mapping: {name} must be a positive integer, got {short_repr(value)}"
+                )
             object.__setattr__(self, name, int(value))
 
     # Derived ------------------------------------------------------------------------------------
@@ -113,14 +116,16 @@ def parse_mapping(text: str) -> RSMapping:
         if not sep or key not in MAPPING_FIELDS:
             raise AccelsimError(
                 f"mapping: expected k=v pairs with k in {'/'.join(MAPPING_FIELDS)}, "
-                f"got '{item.strip()}'"
+                f"got {short_repr(item.strip())}"
             )
         if key in values:
             raise AccelsimError(f"mapping: {key} given twice")
         try:
             values[key] = int(value)
         except ValueError:
-            raise AccelsimError(f"mapping: {key} must be an integer, got '{value}'") from None
+            raise AccelsimError(
+                f"mapping: {key} must be an integer, got {short_repr(value.strip())}"
+            ) from None
     missing = [k for k in MAPPING_FIELDS if k not in values]
     if missing:
         raise AccelsimError(f"mapping: missing {', '.join(missing)}")

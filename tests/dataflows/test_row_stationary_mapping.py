@@ -154,3 +154,23 @@ def test_every_enumerated_mapping_is_legal():
         check_mapping(layer, HW, RSMapping(*map(int, row)), 3)
     counts = closed_form_counts(layer, HW, maps, 3, False)
     assert (counts[:, 0] == layer.macs * 3).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    text=st.one_of(
+        st.text(max_size=80),
+        st.lists(
+            st.tuples(st.sampled_from(list("mneqprtx ")), st.text(max_size=6)), max_size=9
+        ).map(lambda kv: ",".join(f"{k}={v}" for k, v in kv)),
+    )
+)
+def test_malformed_mapping_text_is_one_line_or_a_mapping(text):
+    from dataflows.row_stationary import RSMapping, parse_mapping
+
+    try:
+        mapping = parse_mapping(text)
+    except AccelsimError as exc:
+        assert "\n" not in str(exc) and len(str(exc)) < 200
+    else:
+        assert isinstance(mapping, RSMapping)

@@ -12,10 +12,12 @@ from dataclasses import asdict, replace
 import numpy as np
 
 from accelsim.energy.record import AccessCounts, energy_from_counts
-from accelsim.engine.rs.plan import CYCLE_CAUSES, make_plan
+from accelsim.engine.limits import check_batch
+from accelsim.engine.rs.plan import CYCLE_CAUSES, RSPlan, make_plan
 from accelsim.engine.rs.result import RSLayerResult
-from accelsim.engine.rs.run import ENGINES, run_plan
+from accelsim.engine.rs.run import ENGINES, check_trace, run_plan
 from accelsim.errors import AccelsimError
+from accelsim.files.reading import short_repr
 from accelsim.hardware.accelerator import Accelerator
 from accelsim.models.result import LayerResult
 from accelsim.workload.layer import ConvLayer
@@ -46,10 +48,8 @@ def layer_batch(layer: ConvLayer, batch: int | None) -> int:
     """Images simulated together: `batch`; by default the layer's own `batch_n` (CNNergy's n2, so
     that the two models see the same batch), else 1."""
     if batch is None:
-        return layer.batch_n or 1
-    if isinstance(batch, bool) or not isinstance(batch, int) or batch < 1:
-        raise AccelsimError(f"batch must be a positive integer, got {batch!r}")
-    return batch
+        return check_batch(layer.batch_n or 1, f"layer '{layer.name}': batch_n")
+    return check_batch(batch)
 
 
 def choose_mapping(
@@ -74,6 +74,51 @@ def choose_mapping(
     )  # fmt: skip
 
 
+def check_engine(engine: object) -> str:
+    """`engine` as one of ENGINES, else a one-line error naming the choices."""
+    if not isinstance(engine, str) or engine not in ENGINES:
+        raise AccelsimError(f"engine must be one of {', '.join(ENGINES)}, got {short_repr(engine)}")
+    return engine
+
+
+def prepare_layer(
+    layer: ConvLayer,
+    config: Accelerator,
+    mapping: RSMapping | None = None,
+    batch: int | None = None,
+    first_layer: bool = False,
+    policy: str = "chip",
+) -> tuple[RSMapping, int, RSPlan]:
+    """The mapping (chosen unless given, else checked), the batch and the plan of one layer."""
+    check_spatial(config)
+    if not isinstance(layer, ConvLayer):
+        raise AccelsimError(
+            f"layer '{getattr(layer, 'name', layer)}': only conv/FC layers run on the PE array"
+        )
+    hw = config.hardware
+    n_img = layer_batch(layer, batch)
+    if mapping is None:
+        mapping = choose_mapping(layer, config, n_img, first_layer, policy)
+    else:
+        check_mapping(layer, hw, mapping, n_img)
+    return mapping, n_img, make_plan(layer, hw, mapping, n_img, first_layer, config.rlc)
+
+
+def run_prepared(
+    layer: ConvLayer,
+    config: Accelerator,
+    prepared: tuple[RSMapping, int, RSPlan],
+    engine: str,
+) -> RSLayerResult:
+    """Simulate a prepared layer with the chosen engine."""
+    mapping, n_img, plan = prepared
+    try:
+        counts, cycles, total = run_plan(plan, engine)
+    except AccelsimError as exc:
+        raise AccelsimError(f"layer '{layer.name}': {exc}") from None
+    return build_result(layer, config, mapping, n_img, engine, counts, cycles, total)
+
+
 def simulate_layer(
     layer: ConvLayer,
     config: Accelerator,
@@ -87,25 +132,9 @@ def simulate_layer(
 
     `first_layer` marks a layer that reads the image: its ifmap is not RLC-coded in DRAM.
     """
-    check_spatial(config)
-    if not isinstance(layer, ConvLayer):
-        raise AccelsimError(
-            f"layer '{getattr(layer, 'name', layer)}': only conv/FC layers run on the PE array"
-        )
-    if engine not in ENGINES:
-        raise AccelsimError(f"engine must be one of {', '.join(ENGINES)}, got '{engine}'")
-    hw = config.hardware
-    n_img = layer_batch(layer, batch)
-    if mapping is None:
-        mapping = choose_mapping(layer, config, n_img, first_layer, policy)
-    else:
-        check_mapping(layer, hw, mapping, n_img)
-    plan = make_plan(layer, hw, mapping, n_img, first_layer, config.rlc)
-    try:
-        counts, cycles, total = run_plan(plan, engine)
-    except AccelsimError as exc:
-        raise AccelsimError(f"layer '{layer.name}': {exc}") from None
-    return build_result(layer, config, mapping, n_img, engine, counts, cycles, total)
+    check_engine(engine)
+    prepared = prepare_layer(layer, config, mapping, batch, first_layer, policy)
+    return run_prepared(layer, config, prepared, engine)
 
 
 def simulate_network(
@@ -116,19 +145,34 @@ def simulate_network(
     policy: str = "chip",
     mappings: dict[str, RSMapping] | None = None,
 ) -> list[RSLayerResult]:
-    """Every conv/FC layer in order; `mappings` pins the layers it names, `policy` maps the rest."""
+    """Every conv/FC layer in order; `mappings` pins the layers it names, `policy` maps the rest.
+
+    Every layer is mapped and its work checked against the engine's limit before any layer is
+    simulated, so a layer too long for the trace engine is refused before the others are traced.
+    """
     check_spatial(config)
-    return [
-        simulate_layer(
+    check_engine(engine)
+    layers = network.compute_layers
+    prepared = [
+        prepare_layer(
             layer,
             config,
             mapping=(mappings or {}).get(layer.name),
             batch=batch,
-            engine=engine,
             first_layer=network.reads_image(layer),
             policy=policy,
         )
-        for layer in network.compute_layers
+        for layer in layers
+    ]
+    if engine == "trace":
+        for layer, (_, _, plan) in zip(layers, prepared, strict=True):
+            try:
+                check_trace(plan)
+            except AccelsimError as exc:
+                raise AccelsimError(f"layer '{layer.name}': {exc}") from None
+    return [
+        run_prepared(layer, config, prep, engine)
+        for layer, prep in zip(layers, prepared, strict=True)
     ]
 
 

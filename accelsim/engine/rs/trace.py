@@ -52,12 +52,12 @@ from accelsim.engine.rs.fast import (
     kernel_plan,
 )
 from accelsim.engine.rs.plan import RSPlan
+from accelsim.engine.rs.run import TRACE_MAX_CYCLES
 from accelsim.errors import AccelsimError
 
 ACTIVITY = ("active_pes", "ifmap_bus", "filter_bus", "psum_in_bus", "psum_out_bus", "dram_link")
 """Per-cycle activity the trace can record: busy PEs, values moved on each bus, link busy (0/1)."""
 
-TRACE_MAX_CYCLES = 3_000_000
 INF = 1 << 62
 
 

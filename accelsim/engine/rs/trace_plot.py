@@ -14,6 +14,7 @@ def save_trace_plot(
     trace engine, recording activity, and save the plot."""
     from accelsim.engine.rs.plan import make_plan
     from accelsim.engine.rs.plots import plot_trace
+    from accelsim.engine.rs.run import check_trace
     from accelsim.engine.rs.trace import simulate_trace
     from dataflows.row_stationary import parse_mapping
 
@@ -24,7 +25,11 @@ def save_trace_plot(
     plan = make_plan(
         target, accelerator.hardware, mp, batch, network.reads_image(target), accelerator.rlc
     )
-    run = simulate_trace(plan, record=True)  # refuses layers longer than its cycle limit
+    try:
+        check_trace(plan)  # before recording a cycle: a layer beyond the trace's limit is refused
+    except AccelsimError as exc:
+        raise AccelsimError(f"layer '{layer}': {exc}") from None
+    run = simulate_trace(plan, record=True)
     plot_trace(
         run.activity,
         accelerator.hardware,

@@ -19,6 +19,18 @@ from accelsim.hardware.systolic import SystolicArray
 from dataflows.systolic import ConvGemm, SystolicMapping, sram_requests
 
 MAX_DEMAND_CELLS = 50_000_000
+"""Most demand-matrix cells (cycles x ports) the cycle-by-cycle path builds for one layer: 8-byte
+cells, 400 MB each for three matrices at the limit (small layers only, by design)."""
+
+
+def check_demand_budget(gemm: ConvGemm, mapping: SystolicMapping) -> None:
+    """Refuse a layer too large for the cycle-by-cycle path, before building anything."""
+    cells = mapping.lines * (2 * max(mapping.rows, mapping.cols) + mapping.cols)
+    cells = max(cells, gemm.m * gemm.k)  # the ifmap operand matrix
+    if cells > MAX_DEMAND_CELLS:
+        raise AccelsimError(f"layer '{gemm.name}': too large for the cycle-by-cycle path "
+                            f"({mapping.lines} cycles, {cells} demand cells, more than "
+                            f"{MAX_DEMAND_CELLS}); use the fast path")  # fmt: skip
 
 
 def operand_matrices(gemm: ConvGemm) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -190,10 +202,7 @@ def simulate_gemm_demand(
 ) -> GemmCounters:
     """The counters of `scalesim_memory.simulate_gemm`, by replaying every cycle."""
     mapping = SystolicMapping.of(gemm, array.rows, array.cols, array.dataflow)
-    cells = mapping.lines * (2 * max(mapping.rows, mapping.cols) + mapping.cols)
-    if cells > MAX_DEMAND_CELLS:
-        raise AccelsimError(f"layer '{gemm.name}': too large for the cycle-by-cycle path "
-                            f"({mapping.lines} cycles); use the fast path")  # fmt: skip
+    check_demand_budget(gemm, mapping)
     words = array.sram_words if sram_words is None else sram_words
     ifmap_d, filter_d, ofmap_d = demand_matrices(gemm, mapping)
     reads = (ReadWindow(words[0]), ReadWindow(words[1]))

@@ -17,9 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from accelsim.energy.record import AccessCounts, energy_from_counts
+from accelsim.engine.systolic.budget import check_gemm_budget
 from accelsim.engine.systolic.counters import GemmCounters
 from accelsim.engine.systolic.default_memory import simulate_gemm_default
-from accelsim.engine.systolic.demand import simulate_gemm_demand
+from accelsim.engine.systolic.demand import check_demand_budget, simulate_gemm_demand
 from accelsim.engine.systolic.scalesim_memory import simulate_gemm, simulate_gemms
 from accelsim.errors import AccelsimError
 from accelsim.hardware.accelerator import Accelerator
@@ -85,6 +86,7 @@ def simulate_layer(layer: ConvLayer | ConvGemm, array: SystolicArray, memory: st
     """
     _check_memory(memory)
     gemm, repeats = _gemm_of(layer, memory, batch)
+    check_gemm_budget(gemm, SystolicMapping.of(gemm, array.rows, array.cols, array.dataflow))
     if demand:
         if memory != "scalesim":
             raise AccelsimError("the cycle-by-cycle path models memory 'scalesim' only")
@@ -103,10 +105,15 @@ def simulate_network(network: Network, array: SystolicArray, memory: str = "scal
     `demand=True` replays every cycle instead (scalesim model, small layers only).
     """
     _check_memory(memory)
+    pairs = [_gemm_of(layer, memory, batch) for layer in network.compute_layers]
+    for gemm, _ in pairs:  # every layer's cost is checked before any is simulated
+        mapping = SystolicMapping.of(gemm, array.rows, array.cols, array.dataflow)
+        check_gemm_budget(gemm, mapping)
+        if demand:
+            check_demand_budget(gemm, mapping)
     if demand:
         return [simulate_layer(layer, array, memory, batch, demand=True)
                 for layer in network.compute_layers]  # fmt: skip
-    pairs = [_gemm_of(layer, memory, batch) for layer in network.compute_layers]
     if memory == "scalesim":
         counters = simulate_gemms([g for g, _ in pairs], array)
     else:
