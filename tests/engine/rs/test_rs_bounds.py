@@ -67,9 +67,15 @@ def test_trace_checks_every_layer_before_tracing_any(monkeypatch):
 
 
 def test_huge_array_is_bounded():
+    """A billion-PE array is refused when it is described, and the largest array a file may
+    describe enumerates its mappings quickly."""
     from dataclasses import replace
 
-    acc = replace(EYERISS, hardware=replace(EYERISS.hardware, pe_rows=10**9, pe_cols=1))
+    from accelsim.hardware.limits import MAX_SPATIAL_DIM
+
+    with pytest.raises(AccelsimError, match="pe_rows"):
+        replace(EYERISS.hardware, pe_rows=10**9, pe_cols=1)
+    hw = replace(EYERISS.hardware, pe_rows=MAX_SPATIAL_DIM, pe_cols=1)
     start = time.perf_counter()
-    enumerate_mappings(ALEXNET.compute_layers[2], acc.hardware, 1)
+    enumerate_mappings(ALEXNET.compute_layers[2], hw, 1)
     assert time.perf_counter() - start < 2.0

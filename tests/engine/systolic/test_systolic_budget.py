@@ -24,9 +24,12 @@ def _quick(call, match):
 
 
 @pytest.mark.parametrize("memory", ["scalesim", "default"])
-def test_huge_array_is_refused(memory):
-    array = SystolicArray(rows=10**9, cols=1)
-    _quick(lambda: simulate_network(ALEXNET, array, memory), "array")
+def test_huge_array_is_refused(memory, monkeypatch):
+    """Refused when described (the hardware limits), and by the engine's own PE bound before
+    it allocates per-line buffers."""
+    _quick(lambda: SystolicArray(rows=10**9, cols=1), "rows")
+    monkeypatch.setattr(budget, "MAX_ARRAY_PES", 32 * 32 - 1)
+    _quick(lambda: simulate_network(ALEXNET, SystolicArray(), memory), "array")
 
 
 @pytest.mark.parametrize("memory", ["scalesim", "default"])
