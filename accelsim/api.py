@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from accelsim.errors import AccelsimError
+from accelsim.errors import AccelsimError, LayerRefused
 from accelsim.hardware.accelerator import Accelerator
 from accelsim.hardware.config import resolve_accelerator
 from accelsim.models.registry import model_options, models, resolve_model
@@ -75,12 +75,14 @@ def evaluate_each(
     model: str = "analytical",
     **options: Any,
 ) -> list[LayerResult | Refusal]:
-    """`evaluate`, except that a layer the model refuses on this accelerator is a `Refusal`
-    with the model's reason instead of an error for the whole network.
+    """`evaluate`, except that a layer the model cannot evaluate on this accelerator (a
+    `LayerRefused`: it does not fit the array or its buffers) is a `Refusal` with the model's
+    reason instead of an error for the whole network. Any other error (a bad option, a bad
+    file, a work limit) is raised as it is.
 
-    Models evaluate layers independently, so when the network as a whole fails, each layer is
-    evaluated alone (`Network.layer_alone`), which gives the same result for the layers that
-    pass. A mistake in the options makes every layer refuse with the same reason.
+    Models evaluate layers independently, so when a layer is refused, each layer is evaluated
+    alone (`Network.layer_alone`), which gives the same result for the layers that pass; an
+    option that names layers (`mappings`) keeps the entries of that layer.
     """
     net = as_network(network)
     acc = as_accelerator(accelerator, model)
@@ -88,16 +90,30 @@ def evaluate_each(
     chosen = model_options(spec, {**fixed, **options})
     try:
         return list(spec.evaluate(net, acc, chosen))
-    except AccelsimError:
+    except LayerRefused:
         pass
     outcomes: list[LayerResult | Refusal] = []
     for layer in net.compute_layers:
         try:
-            (result,) = spec.evaluate(net.layer_alone(layer), acc, chosen)
-        except AccelsimError as exc:
+            (result,) = spec.evaluate(net.layer_alone(layer), acc, _for_layer(chosen, layer.name))
+        except LayerRefused as exc:
             result = Refusal(layer.name, layer.group_label or layer.name, spec.name, str(exc))
         outcomes.append(result)
     return outcomes
+
+
+LAYER_KEYED_OPTIONS = ("mappings",)
+"""Options that are a dict keyed by layer name (`*` for every layer)."""
+
+
+def _for_layer(options: dict[str, Any], name: str) -> dict[str, Any]:
+    """The options for evaluating one layer alone: layer-keyed ones cut to that layer."""
+    cut = dict(options)
+    for key in LAYER_KEYED_OPTIONS:
+        value = cut.get(key)
+        if isinstance(value, dict):
+            cut[key] = {k: v for k, v in value.items() if k in (name, "*")} or None
+    return cut
 
 
 def run(

@@ -12,3 +12,9 @@ def require(condition: bool, message: str) -> None:
     """Raise AccelsimError(message) unless condition holds."""
     if not condition:
         raise AccelsimError(message)
+
+
+class LayerRefused(AccelsimError):
+    """A layer a model cannot evaluate on this accelerator: it does not fit the array or its
+    buffers (a filter taller than the PE rows, no legal mapping, no schedule). The rest of the
+    network can still be evaluated; a comparison or a sweep records the layer as refused."""

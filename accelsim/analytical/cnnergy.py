@@ -22,7 +22,7 @@ from operator import attrgetter
 
 from accelsim.coding.rlc_size import rlc_words_unrounded
 from accelsim.energy.record import AccessCounts, EnergyBreakdown, energy_from_counts
-from accelsim.errors import AccelsimError
+from accelsim.errors import AccelsimError, LayerRefused
 from accelsim.hardware.accelerator import Accelerator
 from accelsim.hardware.spatial import SpatialArray
 from accelsim.workload.layer import ConvLayer
@@ -113,12 +113,12 @@ def schedule_layer(layer: ConvLayer, hw: SpatialArray, n_given: int | None = Non
     h, w = layer.padded_height, layer.padded_width
     bits, glb = hw.bits, hw.glb_ifmap_psum_kb
     if r > hw.pe_rows:
-        raise AccelsimError(
+        raise LayerRefused(
             f"layer '{layer.name}': filter_height {r} exceeds the {hw.pe_rows} PE "
             "rows (the analytical model needs one PE row per filter row)"
         )
     if s > hw.spad_ifmap_words:
-        raise AccelsimError(
+        raise LayerRefused(
             f"layer '{layer.name}': filter_width {s} exceeds the ifmap scratchpad "
             f"of {hw.spad_ifmap_words} words"
         )
@@ -148,7 +148,7 @@ def schedule_layer(layer: ConvLayer, hw: SpatialArray, n_given: int | None = Non
         ch_per_pass = RULE3_CHANNELS_PER_PASS
         supersets = sets_per_pass // math.ceil(ch_per_pass / ch_per_set)
         if supersets == 0:
-            raise AccelsimError(
+            raise LayerRefused(
                 f"layer '{layer.name}': the analytical model finds no schedule: its 1x1 rule "
                 f"({RULE3_CHANNELS_PER_PASS} channels per pass) needs more PE sets than the "
                 f"{hw.pe_rows}-row array has"
@@ -182,7 +182,7 @@ def schedule_layer(layer: ConvLayer, hw: SpatialArray, n_given: int | None = Non
     n_max = glb / (ifmap_kb + psum_kb)
     x_of: float = f
     if df_per_pass <= 0:
-        raise AccelsimError(
+        raise LayerRefused(
             f"layer '{layer.name}': the analytical model finds no schedule: the "
             f"{hw.spad_filter_words}-word filter scratchpad cannot hold {s}-wide filter rows for "
             f"{ch_per_set} channels"
@@ -190,7 +190,7 @@ def schedule_layer(layer: ConvLayer, hw: SpatialArray, n_given: int | None = Non
     while ifmap_kb >= glb:
         x_if = x_if / 2
         if x_if < s:
-            raise AccelsimError(
+            raise LayerRefused(
                 f"layer '{layer.name}': the analytical model finds no schedule: an ifmap strip "
                 f"narrower than the filter would still exceed the {glb:g} kB global buffer"
             )
@@ -221,7 +221,7 @@ def schedule_layer(layer: ConvLayer, hw: SpatialArray, n_given: int | None = Non
             while fits < 1:
                 df_per_pass -= 1
                 if df_per_pass <= 0:
-                    raise AccelsimError(
+                    raise LayerRefused(
                         f"layer '{layer.name}': the analytical model finds no schedule: an ifmap "
                         f"strip of {ifmap_kb:.4g} kB leaves no room for one filter's psums in the "
                         f"{glb:g} kB global buffer (the reference would divide by zero)"

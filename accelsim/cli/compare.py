@@ -81,11 +81,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _columns(text: str | None) -> tuple[str, ...] | None:
-    from accelsim.compare import COMPARED_COLUMNS
+    from accelsim.comparison import COMPARED_COLUMNS
 
     if text is None:
         return None
-    columns = tuple(part.strip() for part in text.split(",") if part.strip())
+    columns = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
     for column in columns:
         if column not in COMPARED_COLUMNS:
             raise AccelsimError(
@@ -99,8 +99,9 @@ def _columns(text: str | None) -> tuple[str, ...] | None:
 
 def run(args: argparse.Namespace) -> int:
     from accelsim.cli.common import accelerators_from_args, arrays_from_args
-    from accelsim.compare import compare, summarize
-    from accelsim.compare.choices import parse_choices
+    from accelsim.comparison import compare, summarize
+    from accelsim.comparison.choices import defining_model, parse_choices
+    from accelsim.models.result import SUMMABLE_COLUMNS
     from accelsim.report.compare_table import TABLE_COLUMNS, compare_report
     from accelsim.report.output import emit, render
 
@@ -116,7 +117,13 @@ def run(args: argparse.Namespace) -> int:
         raise AccelsimError("--summary selects the rows of csv/json/parquet; the table is one")
     columns = _columns(args.columns)
     choices = parse_choices(args.models)
-    accelerators = accelerators_from_args(args, choices[0].model)
+    accelerators = accelerators_from_args(args, defining_model(choices))
+    heat = "energy_j" if columns is None or "energy_j" in columns else columns[0]
+    if args.heatmap and heat not in SUMMABLE_COLUMNS:
+        raise AccelsimError(
+            f"--heatmap colours network totals; '{heat}' has none (put a summable quantity such "
+            "as energy_j first in --columns)"
+        )
     frame = compare(
         args.networks,
         models=choices,
@@ -138,11 +145,17 @@ def run(args: argparse.Namespace) -> int:
             "networks": list(dict.fromkeys(frame["network"])),
             "designs": list(dict.fromkeys(frame["design"])),
         }
-        if args.format == "json" and not args.summary:
+        if args.format == "json":  # the summary beside the rows, or the summary alone
+            import json
+
             from accelsim.report.output import frame_to_records
 
             header["summary"] = frame_to_records(summary)
-        text = render(summary if args.summary else frame, args.format, extra=header)
+            if not args.summary:
+                header["layers"] = frame_to_records(frame)
+            text = json.dumps(header, indent=2) + "\n"
+        else:
+            text = render(summary if args.summary else frame, args.format, extra=header)
     emit(text, args.out)
     if args.plot:
         from accelsim.report.compare_plot import plot_layer_ratios
@@ -154,6 +167,5 @@ def run(args: argparse.Namespace) -> int:
     if args.heatmap:
         from accelsim.report.compare_plot import plot_ratio_heatmap
 
-        heat = "energy_j" if columns is None or "energy_j" in columns else columns[0]
         plot_ratio_heatmap(frame, args.heatmap, column=heat)
     return 0

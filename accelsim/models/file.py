@@ -1,6 +1,7 @@
 """Model `file`: per-layer results from a user's CSV (e.g. another tool's, or measurements).
 
-Required columns: `layer`, `energy_j` (J per image). Optional: `latency_s` and any shared column
+Required columns: `layer`, `energy_j` (J per image). Optional: `latency_s`, `batch` (images
+processed together, default 1) and any shared column
 of the result contract (`accelsim.models.result.SHARED_COLUMNS`, same units: per image); other
 columns are kept as the model's own. One row per conv/FC layer of the network, each once.
 """
@@ -53,6 +54,21 @@ NUMBER_PATTERN = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1
 """A decimal number as spreadsheets and pandas write it (no `_`, `nan`, `inf` or hex)."""
 
 REQUIRED = ("layer", "energy_j")
+
+MAX_BATCH = 1_000_000
+"""Most images a row's `batch` may say were processed together (the engines' limit)."""
+
+
+def _batch(origin: str, line: int, name: str, text: str) -> int:
+    """The `batch` cell: images processed together, a positive integer (empty: 1)."""
+    if not text:
+        return 1
+    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_BATCH):
+        raise AccelsimError(
+            f"{origin}: line {line}, layer {short_repr(name)}: batch must be an integer in "
+            f"[1, {MAX_BATCH}], got {short_repr(text)}"
+        )
+    return int(text)
 
 
 def _bounds(column: str) -> tuple[float, float, bool]:
@@ -150,6 +166,7 @@ def read_results(path: str, network: Network) -> list[LayerResult]:
         values["breakdown"] = (
             EnergyBreakdown(**{c: values[c] for c in BREAKDOWN_COLUMNS}) if given else None
         )
+        values["batch"] = _batch(origin, line, name, record.get("batch", ""))
         values["extra"] = {k: v for k, v in record.items() if k not in SHARED_COLUMNS}
         values["line"] = line
         seen[name] = values
@@ -172,7 +189,7 @@ def read_results(path: str, network: Network) -> list[LayerResult]:
                 layer=name,
                 group=layer.group_label or name,
                 model=p.name,
-                batch=1,
+                batch=v["batch"],
                 macs=macs,
                 nonzero_macs=v["nonzero_macs"],
                 energy_j=v["energy_j"],

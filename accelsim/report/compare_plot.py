@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from accelsim.compare.frame import COMPARED, TOTAL
-from accelsim.compare.ratios import WITHIN
+from accelsim.comparison.frame import COMPARED, TOTAL
+from accelsim.comparison.ratios import WITHIN
 from accelsim.errors import AccelsimError
 from accelsim.report.output import save_figure
 

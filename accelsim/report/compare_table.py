@@ -107,6 +107,11 @@ def summary_table(summary: pd.DataFrame, columns: tuple[str, ...]) -> str:
                 }
             )
         if not rows:
+            label = f"{label_b} / {label_a}"
+            blocks.append(
+                f"## {network} on {design}: {label}\nno quantity of --columns is known to both "
+                "models"
+            )
             continue
         width = max(len(QUANTITY), *(len(r[QUANTITY]) for r in rows))
         for r in rows:  # left-aligned names (the table right-aligns text)
@@ -121,25 +126,31 @@ def summary_table(summary: pd.DataFrame, columns: tuple[str, ...]) -> str:
             lines.append(
                 f"note: the models ran at different batches ({label_b} / {label_a}: "
                 f"{_ratio_text(batch['min'])}-{_ratio_text(batch['max'])}); per-image latency and "
-                "energy depend on it (--batch N sets it for the models that take one)"
+                "energy depend on it (rs and systolic take --batch N; the analytical model uses "
+                "batch_n)"
             )
         for column in ("energy_j", "latency_s"):
-            if column in by_column.index and by_column.loc[column, "reason"]:
+            if column in columns and column in by_column.index and by_column.loc[column, "reason"]:
                 lines.append(f"why ({UNITS[column][0]}): {by_column.loc[column, 'reason']}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 
 
+def _log_distance(ratio: float) -> float:
+    """How far a ratio is from 1 on a log scale (0 and inf: infinitely far)."""
+    return math.inf if ratio <= 0 or math.isinf(ratio) else abs(math.log(ratio))
+
+
 def top_layers(frame: pd.DataFrame, top: int) -> str:
     """Per design and network, the `top` layers whose energy ratio is furthest from 1 (on a log
     scale), with their reasons; and the layers not compared."""
-    from accelsim.compare.frame import COMPARED, TOTAL
+    from accelsim.comparison.frame import COMPARED, TOTAL
 
     lines = []
     energy = frame[(frame["column"] == "energy_j") & (frame["layer"] != TOTAL)]
     for (design, network), group in energy.groupby(["design", "network"], sort=False):
-        known = group[group["ratio"].map(lambda r: 0 < r < math.inf)]
-        far = known.assign(far=known["ratio"].map(lambda r: abs(math.log(r))))
+        known = group[group["ratio"].notna()]
+        far = known.assign(far=known["ratio"].map(_log_distance))
         far = far[far["far"] > 0].sort_values("far", ascending=False, kind="stable").head(top)
         if len(far):
             lines.append(f"## {network} on {design}: layers furthest apart in energy")

@@ -12,7 +12,7 @@ for CONV4 come out only that way); the capacity they must fit behaves as 100 kB 
 
 from __future__ import annotations
 
-from accelsim.errors import AccelsimError
+from accelsim.errors import AccelsimError, LayerRefused
 from accelsim.hardware.spatial import SpatialArray
 from accelsim.workload.layer import ConvLayer
 from dataflows.row_stationary.mapping import LayerGeometry, RSMapping, geometry
@@ -57,12 +57,12 @@ def max_sets(set_rows: int, set_cols: int, hw: SpatialArray, cap: int = MAX_PE_S
 def check_supported(layer: ConvLayer, hw: SpatialArray) -> None:
     """A layer the array can run at all (one PE set with e = 1 must fit)."""
     if layer.filter_height > hw.pe_rows:
-        raise AccelsimError(
+        raise LayerRefused(
             f"layer '{layer.name}': filter_height {layer.filter_height} exceeds the "
             f"{hw.pe_rows} PE rows of the row-stationary array"
         )
     if layer.filter_width > hw.spad_ifmap_words:
-        raise AccelsimError(
+        raise LayerRefused(
             f"layer '{layer.name}': filter_width {layer.filter_width} exceeds the "
             f"ifmap scratchpad ({hw.spad_ifmap_words} words)"
         )

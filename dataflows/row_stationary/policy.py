@@ -16,7 +16,7 @@ import numpy as np
 
 from accelsim.coding.rlc_size import RlcFormat
 from accelsim.energy.record import EnergyBreakdown, energy_from_counts
-from accelsim.errors import AccelsimError
+from accelsim.errors import AccelsimError, LayerRefused
 from accelsim.hardware.energy import EnergyTable
 from accelsim.hardware.spatial import SpatialArray
 from accelsim.workload.layer import ConvLayer
@@ -119,7 +119,7 @@ def rank_mappings(
     if policy == "chip" and maps.shape[0]:
         maps = maps[widest_e(layer.out_height, maps[:, 2]) & (maps[:, 5] <= CHIP_MAX_CHANNEL_SETS)]
     if maps.shape[0] == 0:
-        raise AccelsimError(f"layer '{layer.name}': no legal row-stationary mapping on '{hw.name}'")
+        raise LayerRefused(f"layer '{layer.name}': no legal row-stationary mapping on '{hw.name}'")
     energy, cycles = ranking_energy(layer, hw, table, maps, batch, first_layer, rlc)
     if policy == "chip":
         objective = energy.dram_j + energy.clock_j + CHIP_ONCHIP_WEIGHT * energy.on_chip_j

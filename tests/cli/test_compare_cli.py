@@ -95,6 +95,8 @@ def test_several_designs(capsys):
         (["--scalesim-reports", "x"], "--scalesim-reports"),
         (["--top", "-1"], "--top"),
         (["--heatmap", "x.nope"], "unknown image type"),
+        (["--columns", "utilization", "--heatmap", "never.png"], "--heatmap colours network"),
+        (["--models", "silicon,rs", "--no-control"], "includes clock and control"),
     ],
 )
 def test_errors_are_one_line(capsys, argv, message):

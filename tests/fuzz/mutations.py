@@ -86,16 +86,15 @@ def mutated(draw: st.DrawFn, base: dict) -> dict:
         parent = _parent(doc, path)
         action = draw(st.sampled_from(("replace", "replace", "replace", "delete", "add")))
         if action == "replace":
-            parent[path[-1]] = draw(st.sampled_from(NASTY))
+            parent[path[-1]] = copy.deepcopy(draw(st.sampled_from(NASTY)))
         elif action == "delete":
             if isinstance(parent, dict):
                 del parent[path[-1]]
             elif len(parent) > 1:
                 parent.pop(path[-1])
         elif isinstance(parent, dict):
-            parent[draw(st.sampled_from(("dilation", "Channels", "extra", "", "type")))] = draw(
-                st.sampled_from(NASTY)
-            )
+            key = draw(st.sampled_from(("dilation", "Channels", "extra", "", "type")))
+            parent[key] = copy.deepcopy(draw(st.sampled_from(NASTY)))
     return doc
 
 

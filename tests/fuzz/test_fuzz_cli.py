@@ -65,7 +65,7 @@ def check_contract(code: int, out: str, err: str, what: str) -> pd.DataFrame | N
         assert err.endswith("\n") and err.count("\n") == 1, f"{what}: not one line: {err[:500]!r}"
         assert "Traceback" not in err and len(err) < 500, f"{what}: {err[:500]!r}"
         return None
-    frame = pd.read_csv(io.StringIO(out))
+    frame = pd.read_csv(io.StringIO(out), keep_default_na=False, na_values=[""])
     assert len(frame) > 0 and (frame["macs"] > 0).all(), what
     for column in SUMMED:
         values = frame[column].dropna()

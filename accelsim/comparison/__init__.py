@@ -5,7 +5,7 @@ column of the result contract from both, their ratio, and why they differ.
     summary = accelsim.summarize(frame)
 """
 
-from accelsim.compare.frame import COMPARED_COLUMNS, FRAME_COLUMNS, TOTAL, compare
-from accelsim.compare.summary import SUMMARY_COLUMNS, summarize
+from accelsim.comparison.frame import COMPARED_COLUMNS, FRAME_COLUMNS, TOTAL, compare
+from accelsim.comparison.summary import SUMMARY_COLUMNS, summarize
 
 __all__ = ["COMPARED_COLUMNS", "FRAME_COLUMNS", "SUMMARY_COLUMNS", "TOTAL", "compare", "summarize"]

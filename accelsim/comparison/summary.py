@@ -3,8 +3,8 @@ ratios spread (geometric mean, min, max, share within ±10 %)."""
 
 from __future__ import annotations
 
-from accelsim.compare.frame import COMPARED, TOTAL
-from accelsim.compare.ratios import ratio_stats
+from accelsim.comparison.frame import COMPARED, TOTAL
+from accelsim.comparison.ratios import ratio_stats
 
 KEYS = ("design", "accelerator", "kind", "dataflow", "array", "bits", "network")
 

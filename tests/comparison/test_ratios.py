@@ -5,7 +5,7 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from accelsim.compare.ratios import ratio, ratio_stats
+from accelsim.comparison.ratios import ratio, ratio_stats
 
 positive = st.floats(min_value=1e-12, max_value=1e12, allow_nan=False, allow_infinity=False)
 

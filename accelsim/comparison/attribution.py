@@ -15,7 +15,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from accelsim.compare.ratios import ratio
+from accelsim.comparison.ratios import ratio
 from accelsim.energy.record import BREAKDOWN_COLUMNS
 from accelsim.models.result import DRAM_OPERANDS, GLB_OPERANDS
 

@@ -1,6 +1,6 @@
 """The one-line reasons attached to energy and latency differences."""
 
-from accelsim.compare.attribution import energy_reason, latency_reason
+from accelsim.comparison.attribution import energy_reason, latency_reason
 from accelsim.energy.record import BREAKDOWN_COLUMNS
 
 

@@ -13,10 +13,16 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from accelsim.compare.attribution import energy_reason, is_stall_cause, latency_reason
-from accelsim.compare.choices import ModelChoice, model_name, parse_choices, route_options
-from accelsim.compare.designs import Design, expand_designs
-from accelsim.compare.ratios import ratio
+from accelsim.comparison.attribution import energy_reason, is_stall_cause, latency_reason
+from accelsim.comparison.choices import (
+    ModelChoice,
+    defining_model,
+    model_name,
+    parse_choices,
+    route_options,
+)
+from accelsim.comparison.designs import Design, expand_designs
+from accelsim.comparison.ratios import ratio
 from accelsim.errors import AccelsimError
 from accelsim.hardware.accelerator import Accelerator
 from accelsim.models.result import SHARED_COLUMNS, SUMMABLE_COLUMNS, LayerResult
@@ -52,6 +58,15 @@ FRAME_COLUMNS = (
 TOTAL = "TOTAL"
 COMPARED = "compared"
 ANALYTICAL_THROUGHPUT_OPTION = "macs_per_s"
+REPORTS_OPTION = "reports_dir"
+
+
+def _number(value: Any) -> float:
+    """A result value as a float; NaN for one a model left empty or not numeric (a user CSV)."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
 
 
 def _silicon_refusal(design: Design) -> str | None:
@@ -64,6 +79,8 @@ def _silicon_refusal(design: Design) -> str | None:
             f"silicon: measured on the Eyeriss chip ({chip.bits} bit, 12x14 PEs), not on "
             f"'{design.label}'"
         )
+    if not design.accelerator.energy.include_control:
+        return "silicon: the chip's measured energy includes clock and control (no --no-control)"
     return None
 
 
@@ -122,7 +139,7 @@ def _rows_for(
             compared += 1
             for total, row in ((total_a, row_a), (total_b, row_b)):
                 for column in (*SUMMABLE_COLUMNS, *_cycle_columns(row)):
-                    total[column] = total.get(column, 0.0) + float(row[column])
+                    total[column] = total.get(column, 0.0) + _number(row[column])
             reasons = {
                 "energy_j": energy_reason(row_a, row_b, label_b),
                 "latency_s": latency_reason(row_a, row_b, label_a, label_b, throughput),
@@ -188,7 +205,10 @@ def _throughputs(
 
 
 def _at_chip_batch(
-    choices: tuple[ModelChoice, ModelChoice], routed: list[dict[str, Any]], net: Network, kind: str
+    choices: tuple[ModelChoice, ModelChoice],
+    routed: list[dict[str, Any]],
+    net: Network,
+    design: Design,
 ) -> list[dict[str, Any]]:
     """Against `silicon`, the other model runs at the batch the chip was measured at, unless a
     batch was asked for: per-image latency and energy depend on the images per pass."""
@@ -196,8 +216,8 @@ def _at_chip_batch(
     from accelsim.models.silicon import NAME as SILICON
     from accelsim.models.silicon import silicon_batch
 
-    names = [model_name(c, kind) for c in choices]
-    if SILICON not in names:
+    names = [model_name(c, design.accelerator.kind) for c in choices]
+    if SILICON not in names or _silicon_refusal(design) is not None:
         return routed
     try:
         batch = silicon_batch(net.name.lower())
@@ -241,22 +261,34 @@ def compare(
     nets = [as_network(n) for n in networks]
     if not nets:
         raise AccelsimError("compare: no network given")
+    for net in nets:
+        for layer in net.compute_layers:
+            if layer.name == TOTAL:
+                raise AccelsimError(
+                    f"compare: network '{net.name}' has a layer named '{TOTAL}', the name of the "
+                    "network-total rows; rename the layer"
+                )
     names = [n.name for n in nets]
     for name in names:
         if names.count(name) > 1:
             raise AccelsimError(f"compare: network '{name}' is given twice")
     if isinstance(accelerators, Accelerator | str):
         accelerators = [accelerators]
-    designs = expand_designs(list(accelerators or []), arrays, model_name(choices[0], "spatial"))
+    designs = expand_designs(list(accelerators or []), arrays, defining_model(choices))
     rows: list[dict[str, Any]] = []
     evaluated = dict.fromkeys((c.label for c in choices), False)
     first_refusal: dict[str, str] = {}
     for design in designs:
         kind = design.accelerator.kind
         routed = route_options(choices, options, kind)
+        if any(chosen.get(REPORTS_OPTION) is not None for chosen in routed):
+            raise AccelsimError(
+                f"compare: '{REPORTS_OPTION}' writes one run's SCALE-Sim reports; use `accelsim "
+                "simulate --scalesim-reports DIR` for them"
+            )
         throughput = _throughputs(choices, routed, kind)
         for net in nets:
-            chosen_options = _at_chip_batch(choices, routed, net, kind)
+            chosen_options = _at_chip_batch(choices, routed, net, design)
             sides = tuple(
                 _outcomes(choice, chosen, net, design)
                 for choice, chosen in zip(choices, chosen_options, strict=True)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from accelsim.compare.choices import ModelChoice, parse_choice, parse_choices, route_options
+from accelsim.comparison.choices import ModelChoice, parse_choice, parse_choices, route_options
 from accelsim.errors import AccelsimError
 
 
@@ -32,3 +32,9 @@ def test_shared_options_go_to_the_models_that_take_them():
 def test_an_option_no_chosen_model_takes_is_an_error():
     with pytest.raises(AccelsimError, match="memory"):
         route_options(parse_choices("analytical,rs"), {"memory": "default"}, "spatial")
+
+
+def test_numbers_and_a_named_file_model():
+    assert parse_choice("analytical:macs_per_s=1e10").options == {"macs_per_s": 1e10}
+    choice = parse_choice("file:path=runs/r.csv")
+    assert choice.model == "file" and choice.options == {"path": "runs/r.csv"}

@@ -27,14 +27,19 @@ class ModelChoice:
 
 
 def _value(text: str) -> Any:
-    """A spec option value: an integer, true/false, or the text."""
+    """A spec option value: an integer, a number (`1e10`), true/false, or the text."""
     lowered = text.lower()
     if lowered in ("true", "false"):
         return lowered == "true"
     try:
         return int(text)
     except ValueError:
+        pass
+    try:
+        number = float(text)
+    except ValueError:
         return text
+    return number if number == number and abs(number) != float("inf") else text
 
 
 def parse_choice(spec: str) -> ModelChoice:
@@ -42,9 +47,9 @@ def parse_choice(spec: str) -> ModelChoice:
     spec = spec.strip()
     if not spec:
         raise AccelsimError("--models: empty model name")
-    if Path(spec).suffix.lower() == FILE_SUFFIX:
-        return ModelChoice(spec, spec)
     name, *pairs = spec.split(":")
+    if name not in models() and Path(spec).suffix.lower() == FILE_SUFFIX:
+        return ModelChoice(spec, spec)  # a CSV of per-layer results
     options: dict[str, Any] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
@@ -95,3 +100,13 @@ def route_options(
         {**{k: v for k, v in shared.items() if v is not None and k in t}, **c.options}
         for c, t in zip(choices, takes, strict=True)
     ]
+
+
+def defining_model(choices: Sequence[ModelChoice]) -> str:
+    """The model whose kind of array is the default design: the first that is not a CSV of
+    results (a CSV fits any array)."""
+    for choice in choices:
+        name = model_name(choice, "spatial")
+        if name != "file":
+            return choice.model
+    return choices[0].model

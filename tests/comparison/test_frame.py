@@ -7,7 +7,7 @@ import pytest
 
 import accelsim
 from accelsim.api import evaluate, evaluate_each
-from accelsim.compare import COMPARED_COLUMNS, FRAME_COLUMNS, TOTAL, compare, summarize
+from accelsim.comparison import COMPARED_COLUMNS, FRAME_COLUMNS, TOTAL, compare, summarize
 from accelsim.errors import AccelsimError
 from accelsim.models.result import SUMMABLE_COLUMNS, LayerResult, Refusal
 from accelsim.workload.loaders import load_network
@@ -138,3 +138,55 @@ def test_against_silicon_the_simulator_runs_at_the_chips_batch():
     pinned = compare("alexnet", "silicon,rs:batch=1")
     batch = pinned[(pinned.column == "batch") & (pinned.status == "compared")]
     assert (batch.b == 1).all() and (batch.ratio == 1 / silicon_batch("alexnet")).all()
+
+
+def test_errors_that_are_not_refusals_stop_the_comparison(tmp_path):
+    """Only a layer that does not fit the design is recorded as refused; a bad results file or
+    option fails as it does in `accelsim energy`."""
+    good = accelsim.run("alexnet", "eyeriss", "rs")
+    bad = good.copy()
+    bad.loc[2, "energy_j"] = -1.0
+    path = tmp_path / "bad.csv"
+    bad.to_csv(path, index=False)
+    with pytest.raises(AccelsimError, match="layer 'conv3': energy_j must be"):
+        compare("alexnet", f"analytical,{path}", arrays=[(8, 8)])
+    pin = {"conv2": "m=128,n=2,e=4,p=16,q=2,r=2,t=1"}
+    frame = compare("alexnet", "analytical,rs", arrays=[(8, 8)], mappings=pin)
+    status = frame[frame.column == "energy_j"].set_index("layer")["status"]
+    assert "refused" in status["conv1"]
+    assert (status.drop(["conv1", TOTAL]) == "compared").all()
+    mapped = frame[(frame.layer == "conv2") & (frame.column == "batch")].iloc[0]
+    assert mapped.b == 2  # the pinned mapping's batch was used
+
+
+def test_a_layer_named_total_is_refused(tmp_path):
+    path = tmp_path / "net.json"
+    path.write_text(
+        '{"name": "n", "input": {"channels": 3, "size": 8},'
+        ' "layers": [{"name": "TOTAL", "type": "conv", "filters": 4, "size": 3}]}'
+    )
+    with pytest.raises(AccelsimError, match="layer named 'TOTAL'"):
+        compare(str(path))
+
+
+def test_the_api_function_survives_importing_the_package():
+    import accelsim.comparison  # noqa: F401 - the import must not shadow accelsim.compare
+
+    for _ in range(2):
+        assert len(accelsim.compare("alexnet", "analytical,rs")) > 0
+
+
+def test_silicon_refuses_an_accelerator_without_control():
+    small = accelsim.resolve_accelerator("eyeriss", control=False)
+    with pytest.raises(AccelsimError, match="includes clock and control"):
+        compare("alexnet", "silicon,rs", accelerators=small)
+
+
+def test_results_file_batch_and_odd_cells(tmp_path):
+    own = accelsim.run("alexnet", "eyeriss", "analytical")
+    path = tmp_path / "an.csv"
+    own.assign(cycles="n/a").to_csv(path, index=False)
+    frame = compare("alexnet", f"analytical,{path}")
+    batch = frame[(frame.column == "batch") & (frame.layer != TOTAL)]
+    assert (batch.ratio == 1.0).all()
+    assert (frame[frame.column == "energy_j"].ratio == 1.0).all()
