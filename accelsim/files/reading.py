@@ -186,7 +186,10 @@ def _short(text: str, limit: int = 200) -> str:
 def short_repr(value: Any, limit: int = 60) -> str:
     """`repr(value)` cut to `limit` characters, for error messages about user values (a huge
     value is not printed whole)."""
-    if isinstance(value, str | int | float | bool) or value is None:
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        digits = int(value.bit_length() * 0.30103) + 1  # repr of a huge int is slow or refused
+        text = f"an integer of about {digits} digits"
+    elif isinstance(value, str | int | float | bool) or value is None:
         text = repr(value)
     elif isinstance(value, dict | list | tuple):
         text = f"a {type(value).__name__} of {len(value)} items"

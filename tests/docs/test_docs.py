@@ -114,3 +114,12 @@ def test_every_shown_image_is_made_by_a_shown_command():
             path = (page.parent / image).resolve().relative_to(ROOT)
             assert (ROOT / path).is_file(), f"{page.name}: {image} does not exist"
             assert str(path) in made, f"{page.name}: no shown command makes {image}"
+
+
+def test_readme_network_bounds_are_the_code_s():
+    from accelsim.workload.layer import MAX_CHANNELS, MAX_EXTENT, MAX_LAYER_MACS
+
+    text = (ROOT / "README.md").read_text()
+    assert MAX_EXTENT == 65_536 and "extents up to\n65,536" in text
+    assert MAX_CHANNELS == 2**20 and "channels up to 2^20" in text
+    assert MAX_LAYER_MACS == 10**12 and "10^12 MACs per layer" in text

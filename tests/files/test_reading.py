@@ -90,3 +90,8 @@ def test_depth_limit_is_exact(tmp_path):
 )
 def test_short_repr_is_short(value):
     assert len(short_repr(value)) <= 60
+
+
+def test_short_repr_of_a_huge_integer():
+    assert short_repr(10**100_000) == "an integer of about 100001 digits"
+    assert short_repr(-(2**64)) == repr(-(2**64))
