@@ -108,6 +108,22 @@ def check_output_options(args: argparse.Namespace) -> None:
             check_output_directory(path, flag)
 
 
+EXIT_BROKEN_PIPE = 141
+"""Exit code when stdout's reader closed it: 128 + SIGPIPE, what a shell reports for a program
+killed by the signal."""
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that Python's final flush does not fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout replaced by an object without a descriptor
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -116,6 +132,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args) or 0)
     except AccelsimError as exc:
         sys.stderr.write(one_line(f"accelsim: error: {exc}") + "\n")
+    except BrokenPipeError:  # the reader went away (`accelsim ... | head`): nothing to say
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except (OSError, UnicodeError) as exc:
         detail = getattr(exc, "strerror", None) or str(exc)
         where = getattr(exc, "filename", None)

@@ -332,3 +332,16 @@ def test_random_argument_vectors_run_or_fail_in_one_line(capsys, small_net, argv
     assert code in (0, 2), (argv, err)
     if code == 2:
         assert_one_line_error(code, out, err)
+
+
+def test_a_closed_stdout_ends_quietly(capsys, monkeypatch):
+    """`accelsim ... | head`: the reader went away; no error line, the shell's SIGPIPE code."""
+    import accelsim.cli.networks as networks
+    from accelsim.cli.main import EXIT_BROKEN_PIPE, main
+
+    def closed(args):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(networks, "run", closed)
+    assert main(["networks"]) == EXIT_BROKEN_PIPE
+    assert capsys.readouterr().err == ""
