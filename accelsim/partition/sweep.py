@@ -26,9 +26,10 @@ SWEEP_COLUMNS = (
 )
 
 
-MAX_SWEEP_POINTS = 100_000
-"""Most points of a sweep (bit rates x transmit powers): a table of 10^5 rows is already more than
-a plot or a reader resolves, and every point costs a row of output."""
+MAX_SWEEP_POINTS = 1_000_000
+"""Most points of a sweep (bit rates x transmit powers): a 1000 x 1000 grid (the size
+`benchmarks/partition_decision.py` times) is finer than any plot resolves; evaluated in chunks,
+its memory is the output table's, tens of MB."""
 
 CHUNK_POINTS = 4096
 """Points evaluated at once: memory stays at a few arrays of CHUNK_POINTS x cuts floats however
