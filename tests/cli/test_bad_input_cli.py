@@ -113,7 +113,7 @@ def test_scalesim_reports_directory_checked_first(capsys, tmp_path):
         (["--sweep", "--bitrate-range", "0", "1e6", "3"], ["--bitrate-range"]),
         (["--sweep", "--ptx-range", "0", "1", "3"], ["--ptx-range"]),
         (
-            ["--sweep", "--bitrate-range", "1e6", "1e9", "1000", "--ptx-range", "1", "2", "1000"],
+            ["--sweep", "--bitrate-range", "1e6", "1e9", "1001", "--ptx-range", "1", "2", "1000"],
             ["sweep", str(MAX_SWEEP_POINTS)],
         ),
     ],
