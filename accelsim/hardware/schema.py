@@ -60,63 +60,69 @@ BusBits = Annotated[int, Field(ge=8, le=L.MAX_BUS_BITS)]
 AccessPj = Annotated[float, Field(ge=L.MIN_ACCESS_PJ, le=L.MAX_ACCESS_PJ)]
 
 
+OMITTED: Any = None
+"""The default of every table field: a key a file omits takes the base preset's value (`given`
+returns only the keys the file sets), so the schemas repeat no preset number. A null a file
+writes is still refused (defaults are not validated, given values are)."""
+
+
 class SpatialHardware(BaseModel):
     """[hardware] of a spatial array (fields of `SpatialArray`)."""
 
     model_config = STRICT
-    pe_rows: SpatialDim = 12
-    pe_cols: SpatialDim = 14
-    bits: Bits = 16
-    spad_ifmap_words: SpadWords = 12
-    spad_filter_words: SpadWords = 224
-    spad_psum_words: SpadWords = 24
-    glb_kb: BufferKb = 108.0
-    glb_ifmap_psum_kb: BufferKb = 100.0
-    glb_filter_kb: BufferKb = 8.0
-    clock_hz: ClockHz = 200e6
-    dram_bus_bits: BusBits = 64
-    dram_clock_hz: ClockHz = 60e6
-    noc_filter_bits: BusBits = 64
-    noc_ifmap_bits: BusBits = 16
-    noc_psum_bits: BusBits = 64
-    local_link_bits: BusBits = 64
+    pe_rows: SpatialDim = OMITTED
+    pe_cols: SpatialDim = OMITTED
+    bits: Bits = OMITTED
+    spad_ifmap_words: SpadWords = OMITTED
+    spad_filter_words: SpadWords = OMITTED
+    spad_psum_words: SpadWords = OMITTED
+    glb_kb: BufferKb = OMITTED
+    glb_ifmap_psum_kb: BufferKb = OMITTED
+    glb_filter_kb: BufferKb = OMITTED
+    clock_hz: ClockHz = OMITTED
+    dram_bus_bits: BusBits = OMITTED
+    dram_clock_hz: ClockHz = OMITTED
+    noc_filter_bits: BusBits = OMITTED
+    noc_ifmap_bits: BusBits = OMITTED
+    noc_psum_bits: BusBits = OMITTED
+    local_link_bits: BusBits = OMITTED
 
 
 class SystolicHardware(BaseModel):
     """[hardware] of a systolic array (fields of `SystolicArray`)."""
 
     model_config = STRICT
-    rows: ArrayDim = 32
-    cols: ArrayDim = 32
-    dataflow: Literal["os", "ws", "is"] = "os"
-    ifmap_sram_kb: SramKb = 64
-    filter_sram_kb: SramKb = 64
-    ofmap_sram_kb: SramKb = 64
-    bits: Bits = 8
-    clock_hz: ClockHz = 200e6
+    rows: ArrayDim = OMITTED
+    cols: ArrayDim = OMITTED
+    dataflow: Literal["os", "ws", "is"] = OMITTED
+    ifmap_sram_kb: SramKb = OMITTED
+    filter_sram_kb: SramKb = OMITTED
+    ofmap_sram_kb: SramKb = OMITTED
+    bits: Bits = OMITTED
+    clock_hz: ClockHz = OMITTED
 
 
 class Energy(BaseModel):
     """[energy] (fields of `EnergyTable`), in pJ per access and W."""
 
     model_config = STRICT
-    name: Name = "energy"
-    mac_pj: AccessPj = 1.0
-    rf_pj: AccessPj = 1.0
-    inter_pe_pj: AccessPj = 1.0
-    glb_pj: AccessPj = 1.0
-    dram_pj: AccessPj = 1.0
-    clock_power_w: Annotated[float, Field(ge=0, le=L.MAX_CLOCK_POWER_W)] = 0.0
-    control_fraction: Annotated[float, Field(ge=0, le=L.MAX_CONTROL_FRACTION)] = 0.0
+    name: Name = OMITTED
+    mac_pj: AccessPj = OMITTED
+    rf_pj: AccessPj = OMITTED
+    inter_pe_pj: AccessPj = OMITTED
+    glb_pj: AccessPj = OMITTED
+    dram_pj: AccessPj = OMITTED
+    clock_power_w: Annotated[float, Field(ge=0, le=L.MAX_CLOCK_POWER_W)] = OMITTED
+    control_fraction: Annotated[float, Field(ge=0, le=L.MAX_CONTROL_FRACTION)] = OMITTED
 
 
 class Rlc(BaseModel):
     """[rlc]: the feature-map run-length code (`RlcFormat`)."""
 
     model_config = STRICT
-    run_bits: Annotated[int, Field(ge=1, le=MAX_RUN_BITS)] = 5
-    values_per_word: Annotated[int, Field(ge=1, le=MAX_PAIRS_PER_WORD)] = 3
-    word_bits: Annotated[int, Field(ge=1, le=MAX_RLC_WORD_BITS)] = 64
+    run_bits: Annotated[int, Field(ge=1, le=MAX_RUN_BITS)] = OMITTED
+    values_per_word: Annotated[int, Field(ge=1, le=MAX_PAIRS_PER_WORD)] = OMITTED
+    word_bits: Annotated[int, Field(ge=1, le=MAX_RLC_WORD_BITS)] = OMITTED
 
 
 class Top(BaseModel):
