@@ -15,7 +15,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from accelsim.comparison.ratios import ratio
+from accelsim.comparison.ratios import as_number, ratio
 from accelsim.energy.record import BREAKDOWN_COLUMNS
 from accelsim.models.result import DRAM_OPERANDS, GLB_OPERANDS
 
@@ -62,11 +62,7 @@ prefetch)."""
 
 
 def _get(row: Mapping[str, Any], key: str) -> float:
-    value = row.get(key, math.nan)
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return math.nan
+    return as_number(row.get(key, math.nan))
 
 
 def _times(r: float) -> str:

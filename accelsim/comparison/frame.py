@@ -22,7 +22,7 @@ from accelsim.comparison.choices import (
     route_options,
 )
 from accelsim.comparison.designs import Design, expand_designs
-from accelsim.comparison.ratios import ratio
+from accelsim.comparison.ratios import as_number, ratio
 from accelsim.errors import AccelsimError
 from accelsim.hardware.accelerator import Accelerator
 from accelsim.models.result import SHARED_COLUMNS, SUMMABLE_COLUMNS, LayerResult
@@ -59,14 +59,6 @@ TOTAL = "TOTAL"
 COMPARED = "compared"
 ANALYTICAL_THROUGHPUT_OPTION = "macs_per_s"
 REPORTS_OPTION = "reports_dir"
-
-
-def _number(value: Any) -> float:
-    """A result value as a float; NaN for one a model left empty or not numeric (a user CSV)."""
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return math.nan
 
 
 def _silicon_refusal(design: Design) -> str | None:
@@ -139,7 +131,7 @@ def _rows_for(
             compared += 1
             for total, row in ((total_a, row_a), (total_b, row_b)):
                 for column in (*SUMMABLE_COLUMNS, *_cycle_columns(row)):
-                    total[column] = total.get(column, 0.0) + _number(row[column])
+                    total[column] = total.get(column, 0.0) + as_number(row[column])
             reasons = {
                 "energy_j": energy_reason(row_a, row_b, label_b),
                 "latency_s": latency_reason(row_a, row_b, label_a, label_b, throughput),

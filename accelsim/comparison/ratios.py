@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from typing import Any
 
 WITHIN = 0.10
 """The agreement band of `within_10pct`: a ratio in [1 - WITHIN, 1 + WITHIN]."""
+
+
+def as_number(value: Any) -> float:
+    """A result value as a float; NaN for one a model left empty or not numeric (a user CSV)."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
 
 
 def ratio(a: float, b: float) -> float:
