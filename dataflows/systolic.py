@@ -103,6 +103,11 @@ class ConvGemm:
         ) * self.stride + self.filter_width > self.width
 
     @property
+    def windows_overlap(self) -> bool:
+        """True when neighbouring windows share ifmap words (filter larger than the stride)."""
+        return self.filter_height > self.stride or self.filter_width > self.stride
+
+    @property
     def m(self) -> int:
         """Output pixels of all images: rows of the ifmap operand matrix."""
         return self.batch * self.out_height * self.out_width
@@ -225,6 +230,10 @@ class SystolicMapping:
         if self.dataflow == "os":
             return (self.t - 1 + self.rows) + self.cols - 1
         return (self.rows + self.rows + self.cols + self.t - 2) + self.cols - 1
+
+    def fold_averages(self) -> tuple[float, float]:
+        """(mapping efficiency, compute utilization) in one pass over the folds."""
+        return _fold_means(self.sr, self.sc, self.rows, self.cols, self.t, self._fold_cycles())
 
     def mapping_efficiency(self) -> float:
         """Mean over folds of used / available PEs, as SCALE-Sim averages it (a fraction)."""
