@@ -372,7 +372,8 @@ def scalesim_read_buffer(gemm: ConvGemm, m: SystolicMapping, words: tuple[int, i
     if distinct < window:  # the window never changes: every word is fetched once
         return ReadBuffer(distinct, 0, -1, first, last)
     if operand == 1:
-        if m.dataflow == "os" and m.row_folds > 1 and gemm.k * m.cols_used(m.col_folds - 1) < window:
+        small_tiles = gemm.k * m.cols_used(m.col_folds - 1) < window
+        if m.dataflow == "os" and m.row_folds > 1 and small_tiles:
             new, line = _os_filter_tiles(gemm, m, window)
             return ReadBuffer(new, new // window, line, first, last)
         # WS: each word read once; IS, or OS tiles of a window: re-reads a window apart
