@@ -29,6 +29,8 @@ from math import isqrt
 import numpy as np
 
 from accelsim.engine.systolic.counters import GemmCounters
+from accelsim.engine.systolic.default_ifmap import default_ifmap_fetches
+from accelsim.engine.systolic.default_memory import default_counters
 from accelsim.engine.systolic.scalesim_memory import (
     PREFETCH_WORDS_PER_CYCLE,
     _Job,
@@ -447,3 +449,10 @@ def scalesim_closed_form(gemm: ConvGemm, array: SystolicArray,
     )
     approximate = ("dram_ifmap_reads", "dram_ifmap_stop") if bufs[0].approximate else ()
     return ClosedFormGemm(counters, approximate)
+
+
+def default_closed_form(gemm: ConvGemm, array: SystolicArray) -> ClosedFormGemm:
+    """`default_memory.simulate_gemm_default`'s counters, by closed forms (all exact)."""
+    m = SystolicMapping.of(gemm, array.rows, array.cols, array.dataflow)
+    fetched = default_ifmap_fetches(gemm, m, array.sram_words[0] // 2)
+    return ClosedFormGemm(default_counters(gemm, m, array, fetched))

@@ -1,0 +1,237 @@
+"""Sizes of ifmap word sets "pixels P x taps J" and of their unions, from geometry (numba).
+
+A fold tile of the ifmap operand is the set of words W(P, J) = {word(p, j) : p in P, j in J} for a
+range P of output pixels (image, row, column) and a range J of filter taps (dy, dx, channel;
+channel fastest). Counting its words one by one costs as much as the tile; here a union of such
+sets is measured by splitting it into pieces that are products of intervals:
+
+- channels fall into classes with the same cells (dy, dx) in every J (at most 2 thresholds per
+  J), images into classes with the same pixel rows and columns in every P;
+- a pixel range of an image is at most 3 boxes of output rows x columns, a cell range at most 3
+  boxes of dy x dx, and a pixel box with a cell box covers input rows {e * U + dy} x input
+  columns {f * U + dx}: for each residue of the row (column) modulo the stride U that is an
+  interval of row (column) quotients, so each residue pair is a union of rectangles, whose area
+  a sweep over rows gives.
+
+Words outside the ifmap (SCALE-Sim's overhanging windows) are clipped. All counts are exact.
+Geometry vector (`geometry`): [H, W, C, R, S, U, E, F, B] (ifmap height, width, channels, filter
+height, width, stride, output height, width, images).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from dataflows.systolic import ConvGemm
+
+
+def geometry(gemm: ConvGemm) -> np.ndarray:
+    """The geometry vector of a GEMM (see the module docstring)."""
+    return np.array(
+        [gemm.height, gemm.width, gemm.channels, gemm.filter_height, gemm.filter_width,
+         gemm.stride, gemm.out_height, gemm.out_width, gemm.batch],
+        dtype=np.int64,
+    )  # fmt: skip
+
+
+@njit(cache=True)
+def _ceil_div(a: int, b: int) -> int:
+    return -((-a) // b)
+
+
+@njit(cache=True)
+def _insertion_sort(v: np.ndarray, n: int) -> None:
+    """Sort v[:n] in place (the arrays here are tiny: numba's sort costs far more on them)."""
+    for i in range(1, n):
+        x = v[i]
+        k = i
+        while k > 0 and v[k - 1] > x:
+            v[k] = v[k - 1]
+            k -= 1
+        v[k] = x
+
+
+@njit(cache=True)
+def _raster_boxes(q0: int, q1: int, width: int, out: np.ndarray, n: int) -> int:
+    """Append to `out` the boxes (row0, row1, col0, col1) of the raster range [q0, q1)."""
+    if q0 >= q1:
+        return n
+    ra, ca = q0 // width, q0 % width
+    rb, cb = (q1 - 1) // width, (q1 - 1) % width
+    if ra == rb:
+        out[n, 0], out[n, 1], out[n, 2], out[n, 3] = ra, ra, ca, cb
+        return n + 1
+    if ca != 0:
+        out[n, 0], out[n, 1], out[n, 2], out[n, 3] = ra, ra, ca, width - 1
+        n += 1
+        ra += 1
+    tail = cb != width - 1
+    if tail:
+        rb -= 1
+    if ra <= rb:
+        out[n, 0], out[n, 1], out[n, 2], out[n, 3] = ra, rb, 0, width - 1
+        n += 1
+    if tail:
+        out[n, 0], out[n, 1], out[n, 2], out[n, 3] = rb + 1, rb + 1, 0, cb
+        n += 1
+    return n
+
+
+@njit(cache=True)
+def _rect_union_area(boxes: np.ndarray, n: int) -> int:
+    """Area of the union of n inclusive rectangles (y0, y1, x0, x1), by a sweep over rows."""
+    if n == 0:
+        return 0
+    if n == 1:
+        return (boxes[0, 1] - boxes[0, 0] + 1) * (boxes[0, 3] - boxes[0, 2] + 1)
+    ys = np.empty(2 * n, dtype=np.int64)
+    for i in range(n):
+        ys[2 * i] = boxes[i, 0]
+        ys[2 * i + 1] = boxes[i, 1] + 1
+    _insertion_sort(ys, 2 * n)
+    lo = np.empty(n, dtype=np.int64)
+    hi = np.empty(n, dtype=np.int64)
+    area = 0
+    for k in range(2 * n - 1):
+        y = ys[k]
+        span = ys[k + 1] - y
+        if span == 0:
+            continue
+        m = 0
+        for i in range(n):
+            if boxes[i, 0] <= y <= boxes[i, 1]:
+                # insertion by start keeps the intervals sorted
+                pos = m
+                while pos > 0 and lo[pos - 1] > boxes[i, 2]:
+                    lo[pos] = lo[pos - 1]
+                    hi[pos] = hi[pos - 1]
+                    pos -= 1
+                lo[pos] = boxes[i, 2]
+                hi[pos] = boxes[i, 3]
+                m += 1
+        if m == 0:
+            continue
+        length = 0
+        cur_lo, cur_hi = lo[0], hi[0]
+        for i in range(1, m):
+            if lo[i] > cur_hi + 1:
+                length += cur_hi - cur_lo + 1
+                cur_lo, cur_hi = lo[i], hi[i]
+            elif hi[i] > cur_hi:
+                cur_hi = hi[i]
+        length += cur_hi - cur_lo + 1
+        area += length * span
+    return area
+
+
+@njit(cache=True)
+def _products_area(rects: np.ndarray, nr: int, g: np.ndarray, boxes: np.ndarray) -> int:
+    """Input positions covered by the union of pixel-box x cell-box products `rects`
+    (e0, e1, f0, f1, dy0, dy1, dx0, dx1), clipped to the ifmap."""
+    h, w, u = g[0], g[1], g[5]
+    area = 0
+    for ry in range(u):
+        ylim = (h - 1 - ry) // u
+        if ylim < 0:
+            continue
+        for rx in range(u):
+            xlim = (w - 1 - rx) // u
+            if xlim < 0:
+                continue
+            nb = 0
+            for i in range(nr):
+                # offsets dy = k * U + ry for k in [ky0, ky1]: row quotients e + k
+                ky0 = _ceil_div(rects[i, 4] - ry, u)
+                ky1 = (rects[i, 5] - ry) // u
+                kx0 = _ceil_div(rects[i, 6] - rx, u)
+                kx1 = (rects[i, 7] - rx) // u
+                if ky0 > ky1 or kx0 > kx1:
+                    continue
+                y0, y1 = rects[i, 0] + ky0, min(rects[i, 1] + ky1, ylim)
+                x0, x1 = rects[i, 2] + kx0, min(rects[i, 3] + kx1, xlim)
+                if y0 > y1 or x0 > x1:
+                    continue
+                boxes[nb, 0], boxes[nb, 1], boxes[nb, 2], boxes[nb, 3] = y0, y1, x0, x1
+                nb += 1
+            area += _rect_union_area(boxes, nb)
+    return area
+
+
+@njit(cache=True)
+def _sorted_unique(v: np.ndarray, n: int) -> int:
+    """Sort v[:n] in place and drop repeats; returns how many distinct values lead v."""
+    _insertion_sort(v, n)
+    k = 0
+    for i in range(n):
+        if i == 0 or v[i] != v[k - 1]:
+            v[k] = v[i]
+            k += 1
+    return k
+
+
+@njit(cache=True)
+def union_size(g: np.ndarray, items: np.ndarray, n: int) -> int:
+    """Words in the union of W(P_i, J_i) for items rows (p0, p1, j0, j1), half-open ranges."""
+    c, s, e_out, f_out, batch = g[2], g[4], g[6], g[7], g[8]
+    ef = e_out * f_out
+    if n == 0:
+        return 0
+    cthr = np.empty(2 * n + 2, dtype=np.int64)
+    bthr = np.empty(4 * n + 2, dtype=np.int64)
+    cthr[0], cthr[1] = 0, c
+    bthr[0], bthr[1] = 0, batch
+    for i in range(n):
+        cthr[2 + 2 * i] = items[i, 2] % c
+        cthr[3 + 2 * i] = (items[i, 3] - 1) % c + 1
+        b0 = items[i, 0] // ef
+        b1 = (items[i, 1] - 1) // ef
+        bthr[2 + 4 * i] = b0
+        bthr[3 + 4 * i] = b0 + 1
+        bthr[4 + 4 * i] = b1
+        bthr[5 + 4 * i] = b1 + 1
+    nc = _sorted_unique(cthr, 2 * n + 2)
+    nbs = _sorted_unique(bthr, 4 * n + 2)
+    cs, bs = cthr, bthr
+    pbox = np.empty((3, 4), dtype=np.int64)
+    cbox = np.empty((3, 4), dtype=np.int64)
+    rects = np.empty((9 * n, 8), dtype=np.int64)
+    boxes = np.empty((9 * n, 4), dtype=np.int64)
+    total = 0
+    for bi in range(nbs - 1):
+        b = bs[bi]
+        images = bs[bi + 1] - b
+        if images <= 0:
+            continue
+        for ci in range(nc - 1):
+            ch = cs[ci]
+            channels = cs[ci + 1] - ch
+            if channels <= 0:
+                continue
+            nr = 0
+            for i in range(n):
+                p0, p1, j0, j1 = items[i, 0], items[i, 1], items[i, 2], items[i, 3]
+                if p0 >= p1 or j0 >= j1:
+                    continue
+                b0 = p0 // ef
+                b1 = (p1 - 1) // ef
+                if b < b0 or b > b1:
+                    continue
+                q0 = p0 - b * ef if b == b0 else 0
+                q1 = p1 - b * ef if b == b1 else ef
+                klo = _ceil_div(j0 - ch, c)
+                khi = (j1 - 1 - ch) // c
+                if klo > khi:
+                    continue
+                npb = _raster_boxes(q0, q1, f_out, pbox, 0)
+                ncb = _raster_boxes(klo, khi + 1, s, cbox, 0)
+                for a in range(npb):
+                    for k in range(ncb):
+                        rects[nr, 0], rects[nr, 1] = pbox[a, 0], pbox[a, 1]
+                        rects[nr, 2], rects[nr, 3] = pbox[a, 2], pbox[a, 3]
+                        rects[nr, 4], rects[nr, 5] = cbox[k, 0], cbox[k, 1]
+                        rects[nr, 6], rects[nr, 7] = cbox[k, 2], cbox[k, 3]
+                        nr += 1
+            if nr:
+                total += _products_area(rects, nr, g, boxes) * images * channels
+    return total
