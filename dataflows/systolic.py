@@ -103,11 +103,6 @@ class ConvGemm:
         ) * self.stride + self.filter_width > self.width
 
     @property
-    def windows_overlap(self) -> bool:
-        """True when neighbouring windows share ifmap words (filter larger than the stride)."""
-        return self.filter_height > self.stride or self.filter_width > self.stride
-
-    @property
     def m(self) -> int:
         """Output pixels of all images: rows of the ifmap operand matrix."""
         return self.batch * self.out_height * self.out_width

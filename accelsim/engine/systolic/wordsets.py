@@ -79,54 +79,50 @@ def _raster_boxes(q0: int, q1: int, width: int, out: np.ndarray, n: int) -> int:
 
 
 @njit(cache=True)
-def _rect_union_area(boxes: np.ndarray, n: int) -> int:
-    """Area of the union of n inclusive rectangles (y0, y1, x0, x1), by a sweep over rows."""
+def _rect_union_area(boxes: np.ndarray, n: int, ys: np.ndarray, order: np.ndarray) -> int:
+    """Area of the union of n inclusive rectangles (y0, y1, x0, x1): rectangles sorted once by
+    x0, then every slab between consecutive row bounds merges its active ones left to right."""
     if n == 0:
         return 0
     if n == 1:
         return (boxes[0, 1] - boxes[0, 0] + 1) * (boxes[0, 3] - boxes[0, 2] + 1)
-    ys = np.empty(2 * n, dtype=np.int64)
     for i in range(n):
         ys[2 * i] = boxes[i, 0]
         ys[2 * i + 1] = boxes[i, 1] + 1
+        k = i
+        while k > 0 and boxes[order[k - 1], 2] > boxes[i, 2]:
+            order[k] = order[k - 1]
+            k -= 1
+        order[k] = i
     _insertion_sort(ys, 2 * n)
-    lo = np.empty(n, dtype=np.int64)
-    hi = np.empty(n, dtype=np.int64)
     area = 0
     for k in range(2 * n - 1):
         y = ys[k]
         span = ys[k + 1] - y
         if span == 0:
             continue
-        m = 0
-        for i in range(n):
-            if boxes[i, 0] <= y <= boxes[i, 1]:
-                # insertion by start keeps the intervals sorted
-                pos = m
-                while pos > 0 and lo[pos - 1] > boxes[i, 2]:
-                    lo[pos] = lo[pos - 1]
-                    hi[pos] = hi[pos - 1]
-                    pos -= 1
-                lo[pos] = boxes[i, 2]
-                hi[pos] = boxes[i, 3]
-                m += 1
-        if m == 0:
-            continue
         length = 0
-        cur_lo, cur_hi = lo[0], hi[0]
-        for i in range(1, m):
-            if lo[i] > cur_hi + 1:
-                length += cur_hi - cur_lo + 1
-                cur_lo, cur_hi = lo[i], hi[i]
-            elif hi[i] > cur_hi:
-                cur_hi = hi[i]
-        length += cur_hi - cur_lo + 1
+        cur_lo, cur_hi = 0, -2
+        for idx in range(n):
+            i = order[idx]
+            if boxes[i, 0] > y or boxes[i, 1] < y:
+                continue
+            if boxes[i, 2] > cur_hi + 1:
+                if cur_hi >= cur_lo:
+                    length += cur_hi - cur_lo + 1
+                cur_lo, cur_hi = boxes[i, 2], boxes[i, 3]
+            elif boxes[i, 3] > cur_hi:
+                cur_hi = boxes[i, 3]
+        if cur_hi >= cur_lo:
+            length += cur_hi - cur_lo + 1
         area += length * span
     return area
 
 
 @njit(cache=True)
-def _products_area(rects: np.ndarray, nr: int, g: np.ndarray, boxes: np.ndarray) -> int:
+def _products_area(
+    rects: np.ndarray, nr: int, g: np.ndarray, boxes: np.ndarray, ys: np.ndarray, order: np.ndarray
+) -> int:
     """Input positions covered by the union of pixel-box x cell-box products `rects`
     (e0, e1, f0, f1, dy0, dy1, dx0, dx1), clipped to the ifmap."""
     h, w, u = g[0], g[1], g[5]
@@ -154,7 +150,7 @@ def _products_area(rects: np.ndarray, nr: int, g: np.ndarray, boxes: np.ndarray)
                     continue
                 boxes[nb, 0], boxes[nb, 1], boxes[nb, 2], boxes[nb, 3] = y0, y1, x0, x1
                 nb += 1
-            area += _rect_union_area(boxes, nb)
+            area += _rect_union_area(boxes, nb, ys, order)
     return area
 
 
@@ -172,7 +168,11 @@ def _sorted_unique(v: np.ndarray, n: int) -> int:
 
 @njit(cache=True)
 def union_size(g: np.ndarray, items: np.ndarray, n: int) -> int:
-    """Words in the union of W(P_i, J_i) for items rows (p0, p1, j0, j1), half-open ranges."""
+    """Words in the union of W(P_i, J_i) for items rows (p0, p1, j0, j1), half-open ranges.
+
+    Items that are consecutive in `items`, adjacent in pixels and equal in cells for a channel
+    class are merged before their products are formed (a skewed fold cut into pixel groups).
+    """
     c, s, e_out, f_out, batch = g[2], g[4], g[6], g[7], g[8]
     ef = e_out * f_out
     if n == 0:
@@ -181,22 +181,31 @@ def union_size(g: np.ndarray, items: np.ndarray, n: int) -> int:
     bthr = np.empty(4 * n + 2, dtype=np.int64)
     cthr[0], cthr[1] = 0, c
     bthr[0], bthr[1] = 0, batch
+    nb = 2
     for i in range(n):
         cthr[2 + 2 * i] = items[i, 2] % c
         cthr[3 + 2 * i] = (items[i, 3] - 1) % c + 1
         b0 = items[i, 0] // ef
         b1 = (items[i, 1] - 1) // ef
-        bthr[2 + 4 * i] = b0
-        bthr[3 + 4 * i] = b0 + 1
-        bthr[4 + 4 * i] = b1
-        bthr[5 + 4 * i] = b1 + 1
+        bthr[nb] = b0
+        bthr[nb + 1] = b1 + 1
+        nb += 2
+        if items[i, 0] % ef:  # a partial first image is a class of its own
+            bthr[nb] = b0 + 1
+            nb += 1
+        if items[i, 1] % ef:
+            bthr[nb] = b1
+            nb += 1
     nc = _sorted_unique(cthr, 2 * n + 2)
-    nbs = _sorted_unique(bthr, 4 * n + 2)
+    nbs = _sorted_unique(bthr, nb)
     cs, bs = cthr, bthr
     pbox = np.empty((3, 4), dtype=np.int64)
     cbox = np.empty((3, 4), dtype=np.int64)
     rects = np.empty((9 * n, 8), dtype=np.int64)
     boxes = np.empty((9 * n, 4), dtype=np.int64)
+    ys = np.empty(18 * n, dtype=np.int64)
+    order = np.empty(9 * n, dtype=np.int64)
+    runs = np.empty((n, 4), dtype=np.int64)  # merged (q0, q1, klo, khi) of one class
     total = 0
     for bi in range(nbs - 1):
         b = bs[bi]
@@ -208,7 +217,7 @@ def union_size(g: np.ndarray, items: np.ndarray, n: int) -> int:
             channels = cs[ci + 1] - ch
             if channels <= 0:
                 continue
-            nr = 0
+            nrun = 0
             for i in range(n):
                 p0, p1, j0, j1 = items[i, 0], items[i, 1], items[i, 2], items[i, 3]
                 if p0 >= p1 or j0 >= j1:
@@ -223,8 +232,16 @@ def union_size(g: np.ndarray, items: np.ndarray, n: int) -> int:
                 khi = (j1 - 1 - ch) // c
                 if klo > khi:
                     continue
-                npb = _raster_boxes(q0, q1, f_out, pbox, 0)
-                ncb = _raster_boxes(klo, khi + 1, s, cbox, 0)
+                if (nrun and runs[nrun - 1, 1] == q0 and runs[nrun - 1, 2] == klo
+                        and runs[nrun - 1, 3] == khi):  # fmt: skip
+                    runs[nrun - 1, 1] = q1
+                    continue
+                runs[nrun, 0], runs[nrun, 1], runs[nrun, 2], runs[nrun, 3] = q0, q1, klo, khi
+                nrun += 1
+            nr = 0
+            for i in range(nrun):
+                npb = _raster_boxes(runs[i, 0], runs[i, 1], f_out, pbox, 0)
+                ncb = _raster_boxes(runs[i, 2], runs[i, 3] + 1, s, cbox, 0)
                 for a in range(npb):
                     for k in range(ncb):
                         rects[nr, 0], rects[nr, 1] = pbox[a, 0], pbox[a, 1]
@@ -233,5 +250,5 @@ def union_size(g: np.ndarray, items: np.ndarray, n: int) -> int:
                         rects[nr, 6], rects[nr, 7] = cbox[k, 2], cbox[k, 3]
                         nr += 1
             if nr:
-                total += _products_area(rects, nr, g, boxes) * images * channels
+                total += _products_area(rects, nr, g, boxes, ys, order) * images * channels
     return total
