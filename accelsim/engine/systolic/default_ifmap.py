@@ -12,8 +12,8 @@ one, and they are always gone before a pass ends (the whole operand does not fit
 
 Why steps are memoised: a union of tiles inside one image depends only on the column of its first
 output pixel and the tiles' extent (moving them one output row down moves every window U rows), so
-a step (OS: one tile; IS: one column fold of tiles) inside an image repeats the outcome of an
-earlier step with the same column and the same run of resident tiles behind it.
+a step (one tile) inside an image repeats the outcome of an earlier step with the same column, the
+same row fold (IS) and the same run of resident tiles behind it.
 """
 
 from __future__ import annotations
@@ -133,27 +133,24 @@ def _lru_fetches(g: np.ndarray, df: int, ar: int, ac: int, row_folds: int, col_f
         return fetched[0] + (col_folds - 1) * (fetched[1] if passes > 1 else 0)
     total = 0
     lo, size = -1, 0
-    for fc in range(col_folds):
-        start = fc * per_pass
+    positions = col_folds * per_pass
+    for s in range(positions):  # IS: column fold fc's pixels x row fold fr's taps
+        fc, fr = s // per_pass, s % per_pass
         key = -1
         if fc < col_folds - 1:
             first_fc = fc if lo < 0 else lo // per_pass
             if first_fc * ac // ef == (fc * ac + ac - 1) // ef:  # one image, full tiles
-                back = -1 if lo < 0 else start - lo
-                key = (first_fc * ac % f) * (col_folds * per_pass + 2) + back + 1
+                run = 0 if lo < 0 else s - lo
+                key = ((fc * ac % f) * per_pass + fr) * (positions + 1) + run
         if key >= 0 and key in memo:
             new, back, size = memo[key]
-            lo = -1 if back < 0 else start + per_pass - 1 - back
-            total += new
-            continue
-        fetched = 0
-        for s in range(start, start + per_pass):
+            lo = -1 if back < 0 else s - back
+        else:
             new, lo, size = _step(g, df, s, lo, size, ar, ac, pixels, taps, per_pass, capacity,
                                   items)  # fmt: skip
-            fetched += new
-        total += fetched
-        if key >= 0:
-            memo[key] = (fetched, -1 if lo < 0 else start + per_pass - 1 - lo, size)
+            if key >= 0:
+                memo[key] = (new, -1 if lo < 0 else s - lo, size)
+        total += new
     return total
 
 

@@ -22,7 +22,8 @@ What is approximate, and why:
   periods, N(a + k P) - N(a), measured after `WARM_EPOCHS` epochs over at least
   `SAMPLE_EPOCHS` epochs, stand for every further period up to `TAIL_EPOCHS` before the region
   ends; the misses of the passes after the first (walked until they hold `SAMPLE_EPOCHS` epochs)
-  stand for every pass before the last. Skipping moves the
+  stand for every later pass, and the last window change is where the last walked pass had
+  its own, moved to the last pass. Skipping periods moves the
   open epoch with the periods, so the walk goes on from a translate of a real state.
 
 The measured error against the exact replay is in `docs/systolic.md`.
@@ -39,14 +40,14 @@ from dataflows.systolic import DATAFLOW_CODES, ConvGemm, SystolicMapping
 SKEW_GROUP = 8
 """Pixels (OS) or taps (WS) of a cut fold given one cut line (the staircase's resolution)..."""
 
-SKEW_GROUPS = 8
+SKEW_GROUPS = 16
 """... in at most this many groups per cut fold."""
 
-EPOCH_RESOLUTION = 512
+EPOCH_RESOLUTION = 128
 """An epoch's end is searched to 1 / EPOCH_RESOLUTION of its length (at least one line)."""
 
 WARM_EPOCHS = 2
-SAMPLE_EPOCHS = 8
+SAMPLE_EPOCHS = 16
 TAIL_EPOCHS = 3
 
 
@@ -239,6 +240,7 @@ def _epoch_end(g: np.ndarray, ctx: np.ndarray, s: int, end: int, guess: int, sta
     else:
         b = np.searchsorted(start, s, side="right") - 1
         probe = min(end, start[b + 1])
+    step = 0
     while True:
         d = _distinct(g, ctx, s, probe, start, info, items)
         if d >= window:
@@ -249,9 +251,10 @@ def _epoch_end(g: np.ndarray, ctx: np.ndarray, s: int, end: int, guess: int, sta
             return -1, -1
         if guess > 0 and probe < s + guess + guess // 16:
             probe = min(end, s + guess + guess // 16 + 1)
-        else:
+        else:  # extrapolate, at least doubling the step (distinct words can plateau)
             reach = (window - d_lo) * (lo - s) // max(1, d_lo)
-            probe = min(end, lo + max(1, reach + reach // 8))
+            step = max(2 * step, reach + reach // 8, 1)
+            probe = min(end, lo + step)
     e, d1, d2 = _first_reaching(g, ctx, s, lo, d_lo, hi, d_hi, start, info, items)
     # the change happens on line e - 1; the next epoch starts where most of its words fall
     half = 2 * (window - d1) < d2 - d1
@@ -371,7 +374,6 @@ def _thrash(g: np.ndarray, ctx: np.ndarray, sr: int, sc: int,
     state[1], state[5] = -1, -1
     first_misses, first_epochs = 0, 0  # N and epochs at the end of the first pass
     k = 0
-    skipped = False
     while k < passes and state[6] == 0:
         base = k * pass_lines
         for r in range(regions.shape[0]):
@@ -382,26 +384,21 @@ def _thrash(g: np.ndarray, ctx: np.ndarray, sr: int, sc: int,
             if state[6]:
                 break
         k += 1
-        if state[6] or skipped:
+        if state[6]:
             continue
         misses = window * state[3] + state[4] + _distinct(g, ctx, state[0], k * pass_lines,
                                                           start, info, items)  # fmt: skip
         if k == 1:
             first_misses, first_epochs = misses, state[3]
             continue
-        remaining = passes - k - 1  # passes before the last one
+        remaining = passes - k
         if remaining > 0 and state[3] - first_epochs >= SAMPLE_EPOCHS:
-            # every later pass is a translate of the walked ones: skip at their mean
-            skipped = True
-            shift = remaining * pass_lines
-            state[4] += int(remaining * (misses - first_misses) / (k - 1) + 0.5)
-            state[0] += shift
-            if state[1] >= 0:
-                state[1] += shift
-                state[2] += shift
-            if state[5] >= 0:
-                state[5] += shift
-            k += remaining
+            # every later pass is a translate of the walked ones: count them at their mean,
+            # their last window change where the walked pass had its own
+            per_pass = (misses - first_misses) / (k - 1)
+            total = misses + int(remaining * per_pass + 0.5)
+            last = state[5] + remaining * pass_lines if state[5] >= 0 else -1
+            return total, total // window, last
     misses = window * state[3] + state[4] + _distinct(g, ctx, state[0], end, start, info, items)
     return misses, misses // window, state[5]
 

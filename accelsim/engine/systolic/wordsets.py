@@ -126,6 +126,16 @@ def _products_area(
     """Input positions covered by the union of pixel-box x cell-box products `rects`
     (e0, e1, f0, f1, dy0, dy1, dx0, dx1), clipped to the ifmap."""
     h, w, u = g[0], g[1], g[5]
+    if u == 1:  # every product is a rectangle of input positions
+        nb = 0
+        for i in range(nr):
+            y1 = min(rects[i, 1] + rects[i, 5], h - 1)
+            x1 = min(rects[i, 3] + rects[i, 7], w - 1)
+            y0, x0 = rects[i, 0] + rects[i, 4], rects[i, 2] + rects[i, 6]
+            if y0 <= y1 and x0 <= x1:
+                boxes[nb, 0], boxes[nb, 1], boxes[nb, 2], boxes[nb, 3] = y0, y1, x0, x1
+                nb += 1
+        return _rect_union_area(boxes, nb, ys, order)
     area = 0
     for ry in range(u):
         ylim = (h - 1 - ry) // u
@@ -172,6 +182,8 @@ def union_size(g: np.ndarray, items: np.ndarray, n: int) -> int:
 
     Items that are consecutive in `items`, adjacent in pixels and equal in cells for a channel
     class are merged before their products are formed (a skewed fold cut into pixel groups).
+    Each item's first and last cell and channel are split once: a channel c has cells
+    k0 + (c < c0) .. k1 - (c > c1) of it, no division inside the class loops.
     """
     c, s, e_out, f_out, batch = g[2], g[4], g[6], g[7], g[8]
     ef = e_out * f_out
@@ -179,21 +191,27 @@ def union_size(g: np.ndarray, items: np.ndarray, n: int) -> int:
         return 0
     cthr = np.empty(2 * n + 2, dtype=np.int64)
     bthr = np.empty(4 * n + 2, dtype=np.int64)
+    split = np.empty((n, 8), dtype=np.int64)  # k0, c0, k1, c1, image0, image1, q0, q1
     cthr[0], cthr[1] = 0, c
     bthr[0], bthr[1] = 0, batch
     nb = 2
     for i in range(n):
-        cthr[2 + 2 * i] = items[i, 2] % c
-        cthr[3 + 2 * i] = (items[i, 3] - 1) % c + 1
-        b0 = items[i, 0] // ef
-        b1 = (items[i, 1] - 1) // ef
+        p0, p1, j0, j1 = items[i, 0], items[i, 1], items[i, 2], items[i, 3]
+        k0, c0 = j0 // c, j0 % c
+        k1, c1 = (j1 - 1) // c, (j1 - 1) % c
+        b0, b1 = p0 // ef, (p1 - 1) // ef
+        split[i, 0], split[i, 1], split[i, 2], split[i, 3] = k0, c0, k1, c1
+        split[i, 4], split[i, 5] = b0, b1
+        split[i, 6], split[i, 7] = p0 - b0 * ef, p1 - b1 * ef
+        cthr[2 + 2 * i] = c0
+        cthr[3 + 2 * i] = c1 + 1
         bthr[nb] = b0
         bthr[nb + 1] = b1 + 1
         nb += 2
-        if items[i, 0] % ef:  # a partial first image is a class of its own
+        if split[i, 6]:  # a partial first image is a class of its own
             bthr[nb] = b0 + 1
             nb += 1
-        if items[i, 1] % ef:
+        if split[i, 7] != ef:
             bthr[nb] = b1
             nb += 1
     nc = _sorted_unique(cthr, 2 * n + 2)
@@ -219,19 +237,16 @@ def union_size(g: np.ndarray, items: np.ndarray, n: int) -> int:
                 continue
             nrun = 0
             for i in range(n):
-                p0, p1, j0, j1 = items[i, 0], items[i, 1], items[i, 2], items[i, 3]
-                if p0 >= p1 or j0 >= j1:
+                if items[i, 0] >= items[i, 1] or items[i, 2] >= items[i, 3]:
                     continue
-                b0 = p0 // ef
-                b1 = (p1 - 1) // ef
-                if b < b0 or b > b1:
+                if b < split[i, 4] or b > split[i, 5]:
                     continue
-                q0 = p0 - b * ef if b == b0 else 0
-                q1 = p1 - b * ef if b == b1 else ef
-                klo = _ceil_div(j0 - ch, c)
-                khi = (j1 - 1 - ch) // c
+                klo = split[i, 0] + (1 if ch < split[i, 1] else 0)
+                khi = split[i, 2] - (1 if ch > split[i, 3] else 0)
                 if klo > khi:
                     continue
+                q0 = split[i, 6] if b == split[i, 4] else 0
+                q1 = split[i, 7] if b == split[i, 5] else ef
                 if (nrun and runs[nrun - 1, 1] == q0 and runs[nrun - 1, 2] == klo
                         and runs[nrun - 1, 3] == khi):  # fmt: skip
                     runs[nrun - 1, 1] = q1
