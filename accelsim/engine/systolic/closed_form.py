@@ -268,13 +268,16 @@ def ifmap_rereads_all_miss(gemm: ConvGemm, m: SystolicMapping, window: int) -> b
     requests of a word, by induction over time every request misses. Two requests of a word
     have taps d apart (`sharing_pairs`), so fold(j + d) >= fold(j) + d // rows, and the tap
     folds strictly between them, each a known number of requests, bound the gap: WS (all pixels
-    per fold) within a pass and across the wrap to the next pass; IS within a column fold of
-    pixels, or across column folds (the folds after the first tap in its column fold, those
-    before the second in its own, and the whole column folds between).
+    per fold) within a pass and across the wrap to the next pass (and the same request comes
+    back a whole pass later); IS within a column fold of pixels, or across column folds (the
+    folds after the first tap in its column fold, those before the second in its own, and the
+    whole column folds between).
     """
     if gemm.has_overhang or m.dataflow not in ("ws", "is"):
         return False
     ar, ac, k = m.rows, m.cols, gemm.k
+    if m.dataflow == "ws" and m.col_folds > 1 and gemm.m * k < window:
+        return False  # a request comes back a pass (M x K requests) later
     tap_folds = m.row_folds
     ru_min = min(ar, m.rows_used(tap_folds - 1))
     need = window - 1

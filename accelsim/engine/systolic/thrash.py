@@ -249,12 +249,11 @@ def _epoch_end(g: np.ndarray, ctx: np.ndarray, s: int, end: int, guess: int, sta
         lo, d_lo = probe, d
         if probe == end:
             return -1, -1
-        if guess > 0 and probe < s + guess + guess // 16:
-            probe = min(end, s + guess + guess // 16 + 1)
-        else:  # extrapolate, at least doubling the step (distinct words can plateau)
-            reach = (window - d_lo) * (lo - s) // max(1, d_lo)
-            step = max(2 * step, reach + reach // 8, 1)
-            probe = min(end, lo + step)
+        # extrapolate from the words so far, a little beyond, at least doubling the step
+        # (distinct words can plateau)
+        reach = (window - d_lo) * (lo - s) // max(1, d_lo)
+        step = max(2 * step, reach + reach // 16 + 1, 1)
+        probe = min(end, lo + step)
     e, d1, d2 = _first_reaching(g, ctx, s, lo, d_lo, hi, d_hi, start, info, items)
     # the change happens on line e - 1; the next epoch starts where most of its words fall
     half = 2 * (window - d1) < d2 - d1
