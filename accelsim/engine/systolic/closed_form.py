@@ -5,19 +5,23 @@ this module derives the same `GemmCounters` by integer arithmetic over the fold 
 per-cycle or per-request work. What is exact, and why (see `docs/systolic.md`):
 
 - Schedule, averages, MACs, SRAM traffic: closed forms of the mapping (as in the exact path).
-- `scalesim` ofmap write buffer: it never stalls (a drain frees at least `(lines - 1) * cols + 1`
-  words at once, more than the array writes before it ends), so every demand line is one cycle.
-  Drains then start at fixed write counts (the outstanding count reaches half the SRAM plus
-  one), which `_ofmap_drains` solves: DRAM writes, and the write that starts each drain.
+- `scalesim` ofmap write buffer: it never stalls (a drain of L = ceil(half / cols) lines frees at
+  least (L - 1) * cols + 1 words at once, more than the array can write in the L - 1 cycles the
+  drain lasts), so every demand line is one cycle. Drains then start at fixed write counts (when
+  the outstanding count reaches half the SRAM plus one), which `ofmap_drains` solves: DRAM
+  writes, and the write that starts each drain.
 - `scalesim` read buffers: a request hits iff its word was put in the buffer since the last window
   change, and windows change every `50 * (words // 100)` first touches. Closed forms where the
-  outcome of every request is provable: fewer distinct words than a window (no change ever), every
-  request a first touch (each word read once, or all re-reads at least a window apart), and OS
-  filter tiles smaller than a window (a tile re-read by each row fold misses only the prefix the
-  window change of its first read dropped). Otherwise (an ifmap re-read within a window, "buffer
-  thrash") the count depends on where the window changes fall: see `thrash`.
+  outcome of every request is provable: fewer distinct words than a window (no change ever);
+  every request a first touch (each word read once per pass, or every re-read at least a window
+  of requests after the last: WS/IS ifmaps, `ifmap_rereads_all_miss`, and filters); OS filter
+  tiles smaller than a window (a tile re-read by each row fold misses only the prefix the window
+  change of its first read dropped). A buffer whose window is smaller than an array side (two
+  changes could fall in one cycle, where SCALE-Sim divides by zero) is replayed exactly.
+  Otherwise (ifmap words re-read within a window, "buffer thrash") the reads depend on where
+  the window changes fall: `thrash` approximates them, and the result names them.
 - `default` memory: filter and ofmap DRAM traffic are closed forms in `default_memory`; the ifmap
-  fetches of the LRU of fold tiles are counted by `default_ifmap` from tile geometry.
+  fetches of the LRU of fold tiles are counted exactly by `default_ifmap` from tile geometry.
 """
 
 from __future__ import annotations

@@ -10,21 +10,22 @@ stream: a union of fold tiles (`wordsets`, exact) cut at lines inside the first 
 
 What is approximate, and why:
 
-- An epoch's end is found to a line, or to 1 / `EPOCH_RESOLUTION` of its length for long epochs
-  (interpolating inside the last bracket); the next epoch starts at the line of the window
-  change if the change falls in its first half, else at the next line.
+- An epoch's end is found to a line (the distinct words can plateau, so no interpolation inside
+  a bracket); the next epoch starts at the line of the window change if the change falls in
+  its first half, else at the next line.
 - Within a fold OS and WS skew their requests (OS: pixel a reads tap l - a at line l; WS: tap a
-  reads pixel l - a), so a cut fold is a staircase. It is modelled by groups of `SKEW_GROUP`
-  pixels (taps) each cut at its middle member's line; a whole fold is exact.
+  reads pixel l - a), so a cut fold is a staircase. It is modelled by groups of pixels (taps),
+  each cut at its middle member's line: one pixel per `SKEW_LINES_PER_PIXEL` lines of the last
+  epoch, at most `SKEW_GROUP` pixels and `SKEW_GROUPS` groups; a whole fold is exact.
 - Long streams are not walked epoch by epoch, using the stream's translation symmetries: OS and
   WS passes (column folds) read the same stream, and inside a pass (IS: the stream) the folds
-  of a region repeat after a period of whole output rows (`_periods`). The misses over whole
-  periods, N(a + k P) - N(a), measured after `WARM_EPOCHS` epochs over at least
-  `SAMPLE_EPOCHS` epochs, stand for every further period up to `TAIL_EPOCHS` before the region
-  ends; the misses of the passes after the first (walked until they hold `SAMPLE_EPOCHS` epochs)
-  stand for every later pass, and the last window change is where the last walked pass had
-  its own, moved to the last pass. Skipping periods moves the
-  open epoch with the periods, so the walk goes on from a translate of a real state.
+  of a region repeat after a period (`_periods`: whole output rows, or for WS a filter row).
+  The misses over whole periods, N(a + k P) - N(a), measured after `WARM_EPOCHS` epochs over
+  at least `SAMPLE_EPOCHS` epochs, stand for every further period up to `TAIL_EPOCHS` before the
+  region ends; skipping moves the open epoch with the periods, so the walk goes on from a
+  translate of a real state. The misses of the passes after the first (walked until they hold
+  `SAMPLE_EPOCHS` epochs) stand for every later pass, and the last window change is where the
+  last walked pass had its own, moved to the last pass.
 
 The measured error against the exact replay is in `docs/systolic.md`.
 """
@@ -41,10 +42,11 @@ SKEW_GROUP = 8
 """Pixels (OS) or taps (WS) of a cut fold given one cut line (the staircase's resolution)..."""
 
 SKEW_GROUPS = 16
-"""... in at most this many groups per cut fold."""
+"""... in at most this many groups per cut fold..."""
 
-EPOCH_RESOLUTION = 128
-"""An epoch's end is searched to 1 / EPOCH_RESOLUTION of its length (at least one line)."""
+SKEW_LINES_PER_PIXEL = 64
+"""... and in groups of one pixel (tap) per this many lines of the previous epoch, so short
+epochs see the staircase finely."""
 
 WARM_EPOCHS = 2
 SAMPLE_EPOCHS = 16
@@ -123,13 +125,14 @@ def _add(items: np.ndarray, n: int, p0: int, p1: int, j0: int, j1: int) -> int:
 
 @njit(cache=True)
 def _cut_fold(df: int, info: np.ndarray, b: int, l0: int, l1: int, ar: int, ac: int,
-              pixels: int, taps: int, items: np.ndarray, n: int) -> int:  # fmt: skip
-    """Append the word sets of lines [l0, l1) of fold b."""
+              pixels: int, taps: int, group: int, items: np.ndarray, n: int) -> int:  # fmt: skip
+    """Append the word sets of lines [l0, l1) of fold b (OS, WS: in groups of `group` pixels or
+    taps, at most SKEW_GROUPS)."""
     fc, fr, ru, cu = info[b, 0], info[b, 1], info[b, 2], info[b, 3]
     row0 = fr * ar
     if df == 2:  # IS: line l asks for tap row0 + ru - 1 - l of the column fold's pixels
         return _add(items, n, fc * ac, fc * ac + cu, row0 + ru - l1, row0 + ru - l0)
-    groups = min(SKEW_GROUPS, (ru + SKEW_GROUP - 1) // SKEW_GROUP)
+    groups = min(SKEW_GROUPS, (ru + group - 1) // group)
     for k in range(groups):
         a0 = k * ru // groups
         a1 = (k + 1) * ru // groups
@@ -173,23 +176,25 @@ def _distinct(g: np.ndarray, ctx: np.ndarray, s: int, e: int, start: np.ndarray,
     """Distinct ifmap words requested on model lines [s, e)."""
     df, ar, ac, pixels, taps, row_folds = ctx[0], ctx[1], ctx[2], ctx[3], ctx[4], ctx[5]
     ctx[8] += 1  # evaluations (for profiling)
+    group = ctx[9]
     if e <= s:
         return 0
     b0 = np.searchsorted(start, s, side="right") - 1
     b1 = np.searchsorted(start, e - 1, side="right") - 1
     if b0 == b1:
-        n = _cut_fold(df, info, b0, s - start[b0], e - start[b0], ar, ac, pixels, taps, items, 0)
+        n = _cut_fold(df, info, b0, s - start[b0], e - start[b0], ar, ac, pixels, taps, group,
+                      items, 0)  # fmt: skip
         return union_size(g, items, n)
     whole0 = s == start[b0]
     whole1 = e == start[b1 + 1]
     n = 0
     if not whole0:
         n = _cut_fold(df, info, b0, s - start[b0], start[b0 + 1] - start[b0], ar, ac, pixels,
-                      taps, items, n)  # fmt: skip
+                      taps, group, items, n)  # fmt: skip
     n = _whole_folds(df, info, b0 if whole0 else b0 + 1, b1 if whole1 else b1 - 1, ar, ac,
                      pixels, taps, row_folds, items, n)  # fmt: skip
     if not whole1:
-        n = _cut_fold(df, info, b1, 0, e - start[b1], ar, ac, pixels, taps, items, n)
+        n = _cut_fold(df, info, b1, 0, e - start[b1], ar, ac, pixels, taps, group, items, n)
     return union_size(g, items, n)
 
 
@@ -205,7 +210,7 @@ def _first_reaching(g: np.ndarray, ctx: np.ndarray, s: int, lo: int, d_lo: int, 
     window = ctx[7]
     f_lo, f_hi = float(d_lo - window), float(d_hi - window)  # f_lo < 0 <= f_hi
     side = 0
-    while hi - lo > max(1, (lo - s) // EPOCH_RESOLUTION):
+    while hi - lo > 1:
         mid = lo + int((hi - lo) * (-f_lo) / max(1e-9, f_hi - f_lo))
         mid = min(hi - 1, max(lo + 1, mid))
         d = _distinct(g, ctx, s, mid, start, info, items)
@@ -219,9 +224,6 @@ def _first_reaching(g: np.ndarray, ctx: np.ndarray, s: int, lo: int, d_lo: int, 
             if side == -1:
                 f_hi *= 0.5
             side = -1
-    if hi - lo > 1:  # close enough: interpolate the line inside the bracket
-        e = lo + 1 + (window - d_lo) * (hi - lo - 1) // max(1, d_hi - d_lo)
-        return e, window - 1, window
     return hi, d_lo, d_hi
 
 
@@ -234,6 +236,8 @@ def _epoch_end(g: np.ndarray, ctx: np.ndarray, s: int, end: int, guess: int, sta
     `guess` (the previous epoch's length in lines, or 0) brackets the end within a few percent
     when epochs are alike; otherwise the bracket grows by linear extrapolation."""
     window = ctx[7]
+    # the staircase of a cut fold matters as much as its lines are a part of the epoch
+    ctx[9] = max(1, min(SKEW_GROUP, guess // SKEW_LINES_PER_PIXEL))
     lo, d_lo = s, 0
     if guess > 0:
         probe = min(end, s + max(1, guess - guess // 16))
@@ -319,13 +323,17 @@ def _periods(ctx: np.ndarray, g: np.ndarray, start: np.ndarray) -> np.ndarray:
     period in lines or 0): the period after which the stream repeats itself inside the region.
 
     OS full row folds repeat after lcm(rows, F) pixels (the same pixels, whole output rows
-    further); IS full column folds after lcm(cols, F) pixels; WS folds of whole channel slabs
-    after a cell's slabs (the next cell is the same slabs shifted by one input column), and a
-    WS fold of partial slabs is its own region, its pixel sweep repeating every output row."""
+    further); IS full column folds after lcm(cols, F) pixels; WS tap folds after lcm(S * C, rows)
+    taps (a filter row later every window reads one input row lower) when a pass holds two such
+    periods, else each WS fold is a region of its own, its pixel sweep repeating every output
+    row."""
     df, ar, ac, row_folds = ctx[0], ctx[1], ctx[2], ctx[5]
     c, f = g[2], g[7]
     nb = start.shape[0] - 1
     out = np.zeros((row_folds + 2, 3), dtype=np.int64)
+    if df == 1 and row_folds == 1:
+        out[0, 0], out[0, 1], out[0, 2] = 0, start[1], f
+        return out[:1]
     if df == 2:
         per_fc = start[row_folds]
         last_fc = start[nb - row_folds]
@@ -340,8 +348,8 @@ def _periods(ctx: np.ndarray, g: np.ndarray, start: np.ndarray) -> np.ndarray:
         out[0, 0], out[0, 1], out[0, 2] = 0, last, folds * start[1]
         out[1, 0], out[1, 1], out[1, 2] = last, pass_end, 0
         return out[:2]
-    if c % ar == 0 or c >= 2 * ar:
-        folds = _lcm(c, ar) // ar
+    folds = _lcm(g[4] * c, ar) // ar  # WS: a filter row's taps later, one input row lower
+    if 2 * folds <= row_folds - 1:
         out[0, 0], out[0, 1], out[0, 2] = 0, last, folds * start[1]
         out[1, 0], out[1, 1], out[1, 2] = last, pass_end, f
         return out[:2]
@@ -414,7 +422,18 @@ def model_line_to_demand(m: SystolicMapping, line: int) -> int:
 def ifmap_thrash(gemm: ConvGemm, m: SystolicMapping, window: int) -> tuple[int, int, int]:
     """(DRAM reads, window changes, demand line of the last change) of the ifmap buffer."""
     ctx = np.array(
-        [DATAFLOW_CODES[m.dataflow], m.rows, m.cols, gemm.m, gemm.k, m.row_folds, m.t, window, 0],
+        [
+            DATAFLOW_CODES[m.dataflow],
+            m.rows,
+            m.cols,
+            gemm.m,
+            gemm.k,
+            m.row_folds,
+            m.t,
+            window,
+            0,
+            SKEW_GROUP,
+        ],
         dtype=np.int64,
     )
     reads, changes, line = _thrash(geometry(gemm), ctx, m.sr, m.sc, m.col_folds)

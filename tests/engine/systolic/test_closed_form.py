@@ -66,12 +66,17 @@ DETAIL_FIELDS = (
 APPROXIMATE = ("dram_ifmap_reads", "dram_ifmap_stop")
 """The only counters the closed forms may approximate (scalesim model, ifmap under thrash)."""
 
-READS_TOLERANCE = {"network": 9.0, "random": 9.0}
-"""Largest relative error of dram_ifmap_reads measured against the exact path (docs/systolic.md):
-AlexNet and VGG-16 over the reference sweep, and the random layers of the property test."""
+READS_TOLERANCE = {"golden": 0.0210, "network": 0.0432, "random": 0.0892,
+                   "random, below 1 kB": 0.151}  # fmt: skip
+"""Largest relative error of dram_ifmap_reads measured against the exact path
+(`measure_closed_form.py errors`, quoted in docs/systolic.md): SCALE-Sim's golden runs, AlexNet
+and VGG-16 over the reference sweep, random layers with an ifmap buffer of at least 1 kB and
+below (down to SCALE-Sim's 100 words)."""
 
-STOP_TOLERANCE = {"network": 9.0, "random": 9.0}
-"""Largest error of dram_ifmap_stop measured, as a fraction of the layer's cycles."""
+STOP_TOLERANCE = {"golden": 0.171, "network": 0.112, "random": 0.601,
+                  "random, below 1 kB": 0.724}  # fmt: skip
+"""Largest error of dram_ifmap_stop measured, as a fraction of the layer's cycles (where the
+window-change count itself is off by one, the last change moves by a whole epoch)."""
 
 
 def assert_matches(exact, closed, approximate, regime: str, where: str) -> None:
@@ -106,7 +111,7 @@ def test_golden_cases_equal_scalesim_reports(case: Path):
     for gemm, comp, det in zip(case_gemms(case), compute, detail, strict=True):
         result = scalesim_closed_form(gemm, array)
         c = result.counters
-        assert_matches(simulate_gemm(gemm, array), c, result.approximate, "network", case.name)
+        assert_matches(simulate_gemm(gemm, array), c, result.approximate, "golden", case.name)
         for name, value in zip(DETAIL_FIELDS, det, strict=True):
             if name not in result.approximate:
                 assert getattr(c, name) == int(float(value)), (case.name, gemm.name, name)
@@ -185,8 +190,8 @@ def layers(draw):
 
 @settings(max_examples=250, deadline=None)
 @given(gemm=layers(), rows=st.integers(1, 20), cols=st.integers(1, 20),
-       df=st.sampled_from(["os", "ws", "is"]), ifmap=st.integers(100, 4000),
-       filt=st.integers(100, 4000), ofmap=st.integers(2, 400))  # fmt: skip
+       df=st.sampled_from(["os", "ws", "is"]), ifmap=st.integers(100, 8192),
+       filt=st.integers(100, 8192), ofmap=st.integers(2, 400))  # fmt: skip
 def test_random_layers_scalesim(gemm, rows, cols, df, ifmap, filt, ofmap):
     array = SystolicArray(rows, cols, df)
     words = (ifmap, filt, ofmap)
@@ -198,7 +203,8 @@ def test_random_layers_scalesim(gemm, rows, cols, df, ifmap, filt, ofmap):
         assert str(info.value) == str(exc)
         return
     result = scalesim_closed_form(gemm, array, words)
-    assert_matches(exact, result.counters, result.approximate, "random", f"{gemm} {words}")
+    regime = "random" if ifmap >= 1024 else "random, below 1 kB"
+    assert_matches(exact, result.counters, result.approximate, regime, f"{gemm} {words}")
 
 
 @settings(max_examples=120, deadline=None)
