@@ -395,10 +395,15 @@ def _thrash(g: np.ndarray, ctx: np.ndarray, sr: int, sc: int,
             continue
         misses = window * state[3] + state[4] + _distinct(g, ctx, state[0], k * pass_lines,
                                                           start, info, items)  # fmt: skip
+        remaining = passes - k
+        if k == 1 and remaining > 0 and state[3] >= SAMPLE_EPOCHS:
+            # the first pass began, like every pass, on an empty window: it stands for all
+            total = misses + int(remaining * misses + 0.5)
+            last = state[5] + remaining * pass_lines if state[5] >= 0 else -1
+            return total, total // window, last
         if k == 1:
             first_misses, first_epochs = misses, state[3]
             continue
-        remaining = passes - k
         if remaining > 0 and state[3] - first_epochs >= SAMPLE_EPOCHS:
             # every later pass is a translate of the walked ones: count them at their mean,
             # their last window change where the walked pass had its own

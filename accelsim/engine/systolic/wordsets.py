@@ -120,42 +120,51 @@ def _rect_union_area(boxes: np.ndarray, n: int, ys: np.ndarray, order: np.ndarra
 
 
 @njit(cache=True)
-def _products_area(
-    rects: np.ndarray, nr: int, g: np.ndarray, boxes: np.ndarray, ys: np.ndarray, order: np.ndarray
-) -> int:
+def _products_area(rects: np.ndarray, nr: int, g: np.ndarray, boxes: np.ndarray, ys: np.ndarray,
+                   order: np.ndarray) -> int:  # fmt: skip
     """Input positions covered by the union of pixel-box x cell-box products `rects`
-    (e0, e1, f0, f1, dy0, dy1, dx0, dx1), clipped to the ifmap."""
+    (e0, e1, f0, f1, dy0, dy1, dx0, dx1), clipped to the ifmap.
+
+    Along an axis a product is an interval when its pixel box has one row (column) or its cell
+    box spans at least the stride; only axes where some product has gaps are split by residue.
+    """
     h, w, u = g[0], g[1], g[5]
-    if u == 1:  # every product is a rectangle of input positions
-        nb = 0
+    uy, ux = 1, 1
+    if u > 1:
         for i in range(nr):
-            y1 = min(rects[i, 1] + rects[i, 5], h - 1)
-            x1 = min(rects[i, 3] + rects[i, 7], w - 1)
-            y0, x0 = rects[i, 0] + rects[i, 4], rects[i, 2] + rects[i, 6]
-            if y0 <= y1 and x0 <= x1:
-                boxes[nb, 0], boxes[nb, 1], boxes[nb, 2], boxes[nb, 3] = y0, y1, x0, x1
-                nb += 1
-        return _rect_union_area(boxes, nb, ys, order)
+            if rects[i, 1] > rects[i, 0] and rects[i, 5] - rects[i, 4] + 1 < u:
+                uy = u
+            if rects[i, 3] > rects[i, 2] and rects[i, 7] - rects[i, 6] + 1 < u:
+                ux = u
     area = 0
-    for ry in range(u):
-        ylim = (h - 1 - ry) // u
+    for ry in range(uy):
+        ylim = (h - 1 - ry) // uy
         if ylim < 0:
             continue
-        for rx in range(u):
-            xlim = (w - 1 - rx) // u
+        for rx in range(ux):
+            xlim = (w - 1 - rx) // ux
             if xlim < 0:
                 continue
             nb = 0
             for i in range(nr):
-                # offsets dy = k * U + ry for k in [ky0, ky1]: row quotients e + k
-                ky0 = _ceil_div(rects[i, 4] - ry, u)
-                ky1 = (rects[i, 5] - ry) // u
-                kx0 = _ceil_div(rects[i, 6] - rx, u)
-                kx1 = (rects[i, 7] - rx) // u
-                if ky0 > ky1 or kx0 > kx1:
-                    continue
-                y0, y1 = rects[i, 0] + ky0, min(rects[i, 1] + ky1, ylim)
-                x0, x1 = rects[i, 2] + kx0, min(rects[i, 3] + kx1, xlim)
+                if uy == 1:  # rows e * U + dy: one interval
+                    y0 = rects[i, 0] * u + rects[i, 4]
+                    y1 = min(rects[i, 1] * u + rects[i, 5], h - 1)
+                else:  # offsets dy = k * U + ry for k in [ky0, ky1]: row quotients e + k
+                    ky0 = _ceil_div(rects[i, 4] - ry, u)
+                    ky1 = (rects[i, 5] - ry) // u
+                    if ky0 > ky1:
+                        continue
+                    y0, y1 = rects[i, 0] + ky0, min(rects[i, 1] + ky1, ylim)
+                if ux == 1:
+                    x0 = rects[i, 2] * u + rects[i, 6]
+                    x1 = min(rects[i, 3] * u + rects[i, 7], w - 1)
+                else:
+                    kx0 = _ceil_div(rects[i, 6] - rx, u)
+                    kx1 = (rects[i, 7] - rx) // u
+                    if kx0 > kx1:
+                        continue
+                    x0, x1 = rects[i, 2] + kx0, min(rects[i, 3] + kx1, xlim)
                 if y0 > y1 or x0 > x1:
                     continue
                 boxes[nb, 0], boxes[nb, 1], boxes[nb, 2], boxes[nb, 3] = y0, y1, x0, x1
