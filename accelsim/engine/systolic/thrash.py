@@ -60,7 +60,7 @@ def _blocks(df: int, ar: int, ac: int, sr: int, sc: int, t: int, row_folds: int,
     (column fold, row fold, rows used, columns used)."""
     nb = row_folds * col_folds
     start = np.zeros(nb + 1, dtype=np.int64)
-    info = np.zeros((nb, 5), dtype=np.int64)  # column 4: requests before the fold
+    info = np.zeros((nb, 4), dtype=np.int64)
     for fc in range(col_folds):
         cu = min(ac, sc - fc * ac)
         for fr in range(row_folds):
@@ -68,51 +68,7 @@ def _blocks(df: int, ar: int, ac: int, sr: int, sc: int, t: int, row_folds: int,
             b = fc * row_folds + fr
             info[b, 0], info[b, 1], info[b, 2], info[b, 3] = fc, fr, ru, cu
             start[b + 1] = start[b] + (ru if df == 2 else t + ru - 1)
-            if b + 1 < nb:
-                info[b + 1, 4] = info[b, 4] + ru * (cu if df == 2 else t)
     return start, info
-
-
-@njit(cache=True)
-def _skew_prefix(i: int, h: int, w: int) -> int:
-    """Requests on lines 0..i-1 of a skewed h x w block (line i holds min(i+1, h, w, h+w-1-i))."""
-    a, b = min(h, w), max(h, w)
-    if i <= 0:
-        return 0
-    if i >= a + b - 1:
-        return h * w
-    if i < a:
-        return i * (i + 1) // 2
-    if i <= b:
-        return a * (a - 1) // 2 + (i - a + 1) * a  # the ramp, then plateau lines
-    back = a + b - 1 - i
-    return h * w - back * (back + 1) // 2
-
-
-@njit(cache=True)
-def _requests_before(df: int, line: int, start: np.ndarray, info: np.ndarray, t: int) -> int:
-    """Requests on model lines before `line` (the clock epochs are measured in)."""
-    nb = start.shape[0] - 1
-    if line >= start[nb]:
-        return info[nb - 1, 4] + info[nb - 1, 2] * (info[nb - 1, 3] if df == 2 else t)
-    b = np.searchsorted(start, line, side="right") - 1
-    inside = line - start[b]
-    if df == 2:
-        return info[b, 4] + inside * info[b, 3]
-    return info[b, 4] + _skew_prefix(inside, t, info[b, 2])
-
-
-@njit(cache=True)
-def _line_at(df: int, q: int, start: np.ndarray, info: np.ndarray, t: int) -> int:
-    """The first model line with at least q requests before it."""
-    lo, hi = 0, start[start.shape[0] - 1]
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if _requests_before(df, mid, start, info, t) >= q:
-            hi = mid
-        else:
-            lo = mid + 1
-    return lo
 
 
 @njit(cache=True)
@@ -425,7 +381,10 @@ def model_line_to_demand(m: SystolicMapping, line: int) -> int:
 
 
 def ifmap_thrash(gemm: ConvGemm, m: SystolicMapping, window: int) -> tuple[int, int, int]:
-    """(DRAM reads, window changes, demand line of the last change) of the ifmap buffer."""
+    """(DRAM reads, window changes, demand line of the last change) of the ifmap buffer.
+
+    The kernels share a context vector: [dataflow code, rows, cols, pixels M, taps K, row folds,
+    T, window, distinct-count evaluations so far, staircase group size]."""
     ctx = np.array(
         [
             DATAFLOW_CODES[m.dataflow],
