@@ -26,6 +26,7 @@ _API = {
     "load_accelerator": "accelsim.hardware.config",
     "preset": "accelsim.hardware.presets",
     "results_frame": "accelsim.models.result",
+    "area_of": "accelsim.area",
 }
 
 __all__ = ["AccelsimError", "__version__", *_API]
