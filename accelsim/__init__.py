@@ -19,6 +19,8 @@ _API = {
     "evaluate_each": "accelsim.api",
     "compare": "accelsim.comparison",
     "summarize": "accelsim.comparison",
+    "explore": "accelsim.explore",
+    "pareto": "accelsim.explore",
     "as_network": "accelsim.api",
     "load_network": "accelsim.workload.loaders",
     "builtin_network": "accelsim.workload.builtin",

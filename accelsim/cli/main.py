@@ -26,6 +26,7 @@ SUBCOMMANDS = (
     "accelsim.cli.accelerator",
     "accelsim.cli.energy",
     "accelsim.cli.compare",
+    "accelsim.cli.explore",
     "accelsim.cli.simulate",
     "accelsim.cli.partition",
     "accelsim.cli.validate",
@@ -132,6 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args) or 0)
     except AccelsimError as exc:
         sys.stderr.write(one_line(f"accelsim: error: {exc}") + "\n")
+        return int(getattr(exc, "exit_code", EXIT_USAGE))
     except BrokenPipeError:  # the reader went away (`accelsim ... | head`): nothing to say
         _silence_stdout()
         return EXIT_BROKEN_PIPE
