@@ -21,8 +21,8 @@ MAX_TOP = 100_000
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from accelsim.explore.executors import MAX_JOBS
-    from accelsim.explore.names import HEAT_METRICS, RANK_COLUMNS
+    from accelsim.exploration.executors import MAX_JOBS
+    from accelsim.exploration.names import HEAT_METRICS, RANK_COLUMNS
     from accelsim.hardware.presets import PRESETS
 
     parser = sub.add_parser(
@@ -157,7 +157,7 @@ AXIS_FLAGS: dict[str, tuple[str, str]] = {
 
 
 def _parsers() -> dict[str, Callable[[str, str], tuple]]:
-    from accelsim.explore.space import (
+    from accelsim.exploration.space import (
         parse_int_axis,
         parse_names,
         parse_number_axis,
@@ -179,7 +179,7 @@ def _parsers() -> dict[str, Callable[[str, str], tuple]]:
 
 def space_fields(args: argparse.Namespace) -> tuple[list[str], dict[str, Any]]:
     """The networks and Space fields of --spec, replaced by the flags given."""
-    from accelsim.explore.spec import read_sweep_file
+    from accelsim.exploration.spec import read_sweep_file
 
     networks, fields = ([], {}) if args.spec is None else read_sweep_file(args.spec)
     parsers = _parsers()
@@ -223,9 +223,9 @@ def progress_bar(quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from accelsim.explore import Constraints, Space, Store, explore
-    from accelsim.explore.executors import executor_for
-    from accelsim.explore.store import default_store_path
+    from accelsim.exploration import Constraints, Space, Store, explore
+    from accelsim.exploration.executors import executor_for
+    from accelsim.exploration.store import default_store_path
     from accelsim.report.output import emit, render
 
     if args.layers and (args.plot or args.heatmap):

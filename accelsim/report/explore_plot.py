@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from accelsim.errors import AccelsimError
-from accelsim.explore.names import HEAT_METRICS
+from accelsim.exploration.names import HEAT_METRICS
 from accelsim.report.output import save_figure
 
 if TYPE_CHECKING:

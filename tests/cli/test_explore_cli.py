@@ -219,3 +219,31 @@ def test_a_killed_sweep_resumes_to_the_same_table(tmp_path):
         [*argv, "--no-store"], capture_output=True, text=True, env=env, check=True
     )
     assert resumed.stdout == fresh.stdout
+
+
+def test_dask_local_and_a_process_pool_equal_one_job(capsys):
+    """`--dask local` (a real LocalCluster, two workers) and `--jobs 2` give `--jobs 1`'s table."""
+    pytest.importorskip("distributed")
+    base = ["explore", "alexnet", "squeezenet", "--model", "analytical", "--rows", "12:16:2",
+            "--format", "csv", "--no-store", "--quiet"]  # fmt: skip
+    outputs = []
+    for extra in (["--jobs", "1"], ["--jobs", "2"], ["--dask", "local", "--jobs", "2"]):
+        code, out, err = run_cli(capsys, *base, *extra)
+        assert code == 0, err
+        outputs.append(out)
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert len(read_csv(outputs[0])) == 6
+
+
+def test_dask_missing_is_a_clear_error(capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)  # import fails as if not installed
+    assert_one_line_error(
+        *run_cli(capsys, "explore", "alexnet", "--dask", "local"), "pip install 'accelsim[dask]'"
+    )
+
+
+def test_unreachable_scheduler_is_a_clear_error(capsys, monkeypatch):
+    pytest.importorskip("distributed")
+    monkeypatch.setattr("accelsim.exploration.executors.CONNECT_TIMEOUT_S", 2)
+    code, out, err = run_cli(capsys, "explore", "alexnet", "--dask", "tcp://127.0.0.1:9")
+    assert_one_line_error(code, out, err, "cannot reach the scheduler")

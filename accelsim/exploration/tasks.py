@@ -3,7 +3,7 @@
 Models evaluate layers independently (`Network.layer_alone` gives a layer's numbers exactly as in
 its network), so a sweep evaluates each distinct layer once per design and model: the same
 layer in two networks, or VGG-16's repeated convolutions under a model that ignores their zero
-fractions (`Model.ignores`), share one evaluation. A task's key (`accelsim.explore.run.plan`) is
+fractions (`Model.ignores`), share one evaluation. A task's key (`accelsim.exploration.run.plan`) is
 a hash of everything that determines its result: the layer less its name and the fields the
 model ignores, whether it reads the image, the accelerator, the model and its options, and the
 code. It also keys the store.
@@ -67,11 +67,11 @@ def plain(value: Any) -> Any:
 
 def evaluate_tasks(tasks: Sequence[Task]) -> list[tuple[str, str]]:
     """Each task's outcome, `{"row": result row}` or `{"refused": reason}`, encoded for the
-    store (`accelsim.explore.store.encode_outcome`): what a worker runs.
+    store (`accelsim.exploration.store.encode_outcome`): what a worker runs.
 
     A layer the model refuses on the design, or a design that exceeds a model's work limits, is
     a refusal of that point, not an error of the sweep."""
-    from accelsim.explore.store import encode_outcome
+    from accelsim.exploration.store import encode_outcome
     from accelsim.models.registry import model_options, models
 
     registry = models()

@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from accelsim.errors import AccelsimError
-from accelsim.explore.space import (
+from accelsim.exploration.space import (
     MAX_AXIS_VALUES,
     Space,
     parse_int_axis,

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from accelsim.errors import AccelsimError
-from accelsim.explore.pareto import non_dominated, pareto
+from accelsim.exploration.front import non_dominated, pareto
 
 
 def brute_force(values: np.ndarray) -> np.ndarray:

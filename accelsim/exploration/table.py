@@ -12,8 +12,8 @@ import math
 from functools import cache
 from typing import Any
 
-from accelsim.explore.points import DESIGN_COLUMNS
-from accelsim.explore.run import Sweep
+from accelsim.exploration.points import DESIGN_COLUMNS
+from accelsim.exploration.run import Sweep
 from accelsim.models.result import SHARED_COLUMNS, SUMMABLE_COLUMNS
 
 OK = "ok"

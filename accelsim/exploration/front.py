@@ -15,7 +15,7 @@ from accelsim.errors import AccelsimError
 
 DEFAULT_OBJECTIVES = ("energy_j", "latency_s", "area_mm2")
 DEFAULT_GROUPS = ("network", "estimate")
-"""Fronts are per network and kind of estimate (`accelsim.explore.points.estimate`): simulated
+"""Fronts are per network and kind of estimate (`accelsim.exploration.points.estimate`): simulated
 designs compete with each other, not with an analytical estimate of themselves."""
 
 

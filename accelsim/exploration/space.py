@@ -3,7 +3,7 @@
 Every axis is a tuple of values; an empty axis keeps the base design's value. An axis applies to
 the array kind it describes (the GLB and scratchpads to spatial arrays, the SRAMs to systolic
 ones, the mapper to the row-stationary simulator, the memory model to the systolic one), so a
-sweep over both kinds has no duplicate points. `expand` (in `accelsim.explore.points`) turns a
+sweep over both kinds has no duplicate points. `expand` (in `accelsim.exploration.points`) turns a
 space into design points.
 """
 

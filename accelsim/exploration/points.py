@@ -13,7 +13,7 @@ from itertools import product
 from typing import Any
 
 from accelsim.errors import AccelsimError
-from accelsim.explore.space import Space
+from accelsim.exploration.space import Space
 from accelsim.hardware.accelerator import DATAFLOW_KIND, Accelerator
 from accelsim.hardware.spatial import SpatialArray
 

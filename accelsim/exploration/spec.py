@@ -21,7 +21,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from accelsim.errors import AccelsimError
-from accelsim.explore.space import (
+from accelsim.exploration.space import (
     MAX_AXIS_VALUES,
     Space,
     parse_int_axis,

@@ -6,8 +6,8 @@ import math
 import pytest
 
 from accelsim.errors import AccelsimError
-from accelsim.explore.points import DESIGN_COLUMNS, expand
-from accelsim.explore.space import Space
+from accelsim.exploration.points import DESIGN_COLUMNS, expand
+from accelsim.exploration.space import Space
 
 
 def test_dataflows_take_the_default_preset_of_their_kind():

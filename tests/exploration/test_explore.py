@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 import accelsim
-from accelsim.explore import Constraints, Space, Store, explore
-from accelsim.explore.run import SweepInterrupted, plan, sweep
-from accelsim.explore.table import network_frame
+from accelsim.exploration import Constraints, Space, Store, explore
+from accelsim.exploration.run import SweepInterrupted, plan, sweep
+from accelsim.exploration.table import network_frame
 from accelsim.hardware.config import resolve_accelerator
 from accelsim.workload.builtin import builtin_network
 from accelsim.workload.layer import TensorShape

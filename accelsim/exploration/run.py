@@ -20,10 +20,10 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from accelsim.errors import AccelsimError
-from accelsim.explore.points import DesignPoint, expand
-from accelsim.explore.space import Space
-from accelsim.explore.store import Store, decode_outcome
-from accelsim.explore.tasks import NAME_FIELDS, Task, code_fingerprint, evaluate_tasks, plain
+from accelsim.exploration.points import DesignPoint, expand
+from accelsim.exploration.space import Space
+from accelsim.exploration.store import Store, decode_outcome
+from accelsim.exploration.tasks import NAME_FIELDS, Task, code_fingerprint, evaluate_tasks, plain
 from accelsim.workload.network import Network
 
 MAX_EVALUATIONS = 20_000_000

@@ -7,12 +7,12 @@ imported when first used, so the command line can parse its flags without numpy 
 """
 
 _API = {
-    "Constraints": "accelsim.explore.frame",
-    "explore": "accelsim.explore.frame",
-    "select": "accelsim.explore.frame",
-    "pareto": "accelsim.explore.pareto",
-    "Space": "accelsim.explore.space",
-    "Store": "accelsim.explore.store",
+    "Constraints": "accelsim.exploration.frame",
+    "explore": "accelsim.exploration.frame",
+    "select": "accelsim.exploration.frame",
+    "pareto": "accelsim.exploration.front",
+    "Space": "accelsim.exploration.space",
+    "Store": "accelsim.exploration.store",
 }
 
 __all__ = list(_API)

@@ -1,7 +1,7 @@
 """`explore`: a sweep as a table, with constraints, the Pareto front and the best K per network.
 
     import accelsim
-    from accelsim.explore import Space
+    from accelsim.exploration import Space
     frame = accelsim.explore(Space(dataflows=("rs", "os"), arrays=((8, 8), (32, 32))), ["alexnet"])
     frame[frame.pareto]
 
@@ -19,11 +19,11 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 
 from accelsim.errors import AccelsimError
-from accelsim.explore.names import RANK_COLUMNS
-from accelsim.explore.pareto import DEFAULT_OBJECTIVES, pareto
-from accelsim.explore.run import Progress, sweep
-from accelsim.explore.space import Space
-from accelsim.explore.store import Store
+from accelsim.exploration.front import DEFAULT_OBJECTIVES, pareto
+from accelsim.exploration.names import RANK_COLUMNS
+from accelsim.exploration.run import Progress, sweep
+from accelsim.exploration.space import Space
+from accelsim.exploration.store import Store
 from accelsim.workload.network import Network
 
 
@@ -98,7 +98,7 @@ def explore(
     network; with `layers`, one per layer and no selection). `executor`: any
     `concurrent.futures.Executor` (None: this process). `store`: a `Store` or an SQLite path
     that keeps finished evaluations and lets an interrupted sweep resume (None: in memory)."""
-    from accelsim.explore.table import layer_frame, network_frame
+    from accelsim.exploration.table import layer_frame, network_frame
 
     if not isinstance(space, Space):
         raise AccelsimError(f"explore: space must be a Space, got {type(space).__name__}")

@@ -6,7 +6,7 @@ import math
 import pytest
 
 from accelsim.errors import AccelsimError
-from accelsim.explore.store import Store, decode_outcome, default_store_path, encode_outcome
+from accelsim.exploration.store import Store, decode_outcome, default_store_path, encode_outcome
 
 
 def test_round_trip_is_exact():
