@@ -271,7 +271,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "table":
         from accelsim.report.explore_table import explore_report
 
-        text: str | bytes = explore_report(frame)
+        text: str | bytes = explore_report(frame, args.top, args.rank)
     else:
         header = {"networks": list(dict.fromkeys(frame["network"])), "rows": len(frame)}
         text = render(frame, args.format, extra=None if args.format == "json" else header)

@@ -29,16 +29,23 @@ def _number(value: float, scale: float) -> str:
     return f"{value * scale:.4g}"
 
 
-def explore_report(frame: pd.DataFrame) -> str:
-    """One block per network: a row per design point (per image), `*` on the Pareto front."""
+def explore_report(frame: pd.DataFrame, top: int | None = None, rank: str = "edp_js") -> str:
+    """One block per network: a row per design point (per image), `*` on the Pareto front;
+    with `top`, the frame holds each network's `top` best by `rank`, best first."""
     lines: list[str] = []
     for network, part in frame.groupby("network", sort=False):
         ok = part[part["status"] == "ok"]
         front = int(part["pareto"].sum()) if "pareto" in part else 0
-        lines.append(
-            f"{network}: {len(part)} design points, {len(ok)} evaluated, {front} on the Pareto "
-            "front (*) of energy, latency and area; per image"
-        )
+        if top is None:
+            lines.append(
+                f"{network}: {len(part)} design points, {len(ok)} evaluated, {front} on the "
+                "Pareto front (*) of energy, latency and area; per image"
+            )
+        else:
+            lines.append(
+                f"{network}: the {len(part)} best design points by {rank}; * on the Pareto front "
+                "(energy, latency, area) of all evaluated points; per image"
+            )
         header = ["", *(title for _, title, _ in SHOWN)]
         body: list[list[str]] = []
         notes: list[str] = []
