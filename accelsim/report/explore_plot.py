@@ -30,6 +30,15 @@ def _evaluated(frame: pd.DataFrame) -> pd.DataFrame:
     return ok
 
 
+def _plain_log_ticks(axis) -> None:  # noqa: ANN001 - a matplotlib Axis
+    """Log-scale ticks labelled as plain numbers (1, 2, 5, 10 ...), no minor labels."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    axis.set_minor_formatter(NullFormatter())
+
+
 def plot_pareto(frame: pd.DataFrame, path: str | os.PathLike[str]) -> None:
     """Energy vs latency per image, one panel per network: colour = dataflow, marker area = chip
     area, Pareto-front points outlined and joined by the 2-D front's staircase."""
@@ -37,8 +46,8 @@ def plot_pareto(frame: pd.DataFrame, path: str | os.PathLike[str]) -> None:
     from matplotlib.lines import Line2D
 
     ok = _evaluated(frame)
-    networks = list(dict.fromkeys(ok["network"]))
-    figure = Figure(figsize=(5.2 * len(networks), 4.4), layout="constrained")
+    networks = [n for n in dict.fromkeys(frame["network"]) if n in set(ok["network"])]
+    figure = Figure(figsize=(5.2 * len(networks), 4.8), layout="constrained")
     axes = figure.subplots(1, len(networks), squeeze=False)[0]
     areas = ok["area_mm2"].to_numpy(dtype=float)
     finite = areas[np.isfinite(areas)]
@@ -60,6 +69,8 @@ def plot_pareto(frame: pd.DataFrame, path: str | os.PathLike[str]) -> None:
         ax.step(latency[stair], energy[stair], where="post", color="black", lw=0.8, alpha=0.6)
         ax.set_xscale("log")
         ax.set_yscale("log")
+        _plain_log_ticks(ax.xaxis)
+        _plain_log_ticks(ax.yaxis)
         ax.set_xlabel("latency per image (ms)")
         ax.set_ylabel("energy per image (mJ)")
         ax.set_title(f"{network}: {len(part)} design points, {int(front.sum())} on the front")
@@ -73,8 +84,23 @@ def plot_pareto(frame: pd.DataFrame, path: str | os.PathLike[str]) -> None:
         Line2D([], [], marker="o", ls="", mfc="none", mec="black", label="Pareto front (3-D)")
     )
     handles.append(Line2D([], [], color="black", lw=0.8, label="energy-latency front"))
-    axes[-1].legend(handles=handles, title="dataflow (marker area ~ chip area)", fontsize=8)
-    figure.suptitle("Design-space sweep: energy vs latency")
+    if finite.size:
+        for area in sorted({float(finite.min()), float(np.median(finite)), big}):
+            size = 20 + 280 * math.sqrt(area / big)
+            label = f"{area:.3g} mm2"
+            handles.append(
+                Line2D([], [], marker="o", ls="", color="grey", alpha=0.45, label=label,
+                       markersize=math.sqrt(size))
+            )  # fmt: skip
+    figure.legend(
+        handles=handles,
+        loc="outside lower center",
+        ncols=min(len(handles), 8),
+        fontsize=8,
+        title="dataflow; front; marker area = chip area",
+        title_fontsize=8,
+    )
+    figure.suptitle("Design-space sweep: energy vs latency per image")
     save_figure(figure, path)
 
 
@@ -87,6 +113,37 @@ def _front_2d(x: np.ndarray, y: np.ndarray) -> np.ndarray:
             keep.append(index)
             best = y[index]
     return np.array(keep, dtype=int)
+
+
+def _heat_panel(ax, part: pd.DataFrame, metric: str, scale: float, norm):  # noqa: ANN001, ANN202
+    """One network and dataflow: the lowest `metric` per (rows, cols), x where refused."""
+    rows = sorted(set(part["rows"].astype(int)))
+    cols = sorted(set(part["cols"].astype(int)))
+    grid = np.full((len(rows), len(cols)), np.nan)
+    refused = np.zeros_like(grid, dtype=bool)
+    for _, row in part.iterrows():
+        i, j = rows.index(int(row["rows"])), cols.index(int(row["cols"]))
+        if row["status"] != "ok":
+            refused[i, j] = True
+            continue
+        value = float(row[metric]) * scale
+        grid[i, j] = value if np.isnan(grid[i, j]) else min(grid[i, j], value)
+    image = ax.imshow(grid, origin="lower", cmap="viridis_r", norm=norm, aspect="auto")
+    middle = math.sqrt(norm.vmin * norm.vmax)
+    for i in range(len(rows)):
+        for j in range(len(cols)):
+            if np.isfinite(grid[i, j]):
+                colour = "white" if grid[i, j] > middle else "black"
+                ax.text(
+                    j, i, f"{grid[i, j]:.3g}", ha="center", va="center", fontsize=7, color=colour
+                )
+            elif refused[i, j]:
+                ax.text(j, i, "x", ha="center", va="center", fontsize=9, color="grey")
+    ax.set_xticks(range(len(cols)), [str(c) for c in cols])
+    ax.set_yticks(range(len(rows)), [str(r) for r in rows])
+    ax.set_xlabel("array columns")
+    ax.set_ylabel("array rows")
+    return image
 
 
 def plot_heatmap(
@@ -103,38 +160,26 @@ def plot_heatmap(
         )
     title, unit, scale = HEAT_METRICS[metric]
     ok = _evaluated(frame)
-    panels = list(dict.fromkeys(zip(ok["network"], ok["dataflow"], strict=True)))
-    ncols = min(4, len(panels))
-    nrows = math.ceil(len(panels) / ncols)
-    figure = Figure(figsize=(4.2 * ncols, 3.8 * nrows), layout="constrained")
-    axes = figure.subplots(nrows, ncols, squeeze=False).ravel()
-    values = ok[metric].to_numpy(dtype=float) * scale
-    norm = LogNorm(vmin=np.nanmin(values), vmax=np.nanmax(values))
-    image = None
-    for ax, (network, dataflow) in zip(axes, panels, strict=False):
-        part = ok[(ok["network"] == network) & (ok["dataflow"] == dataflow)]
-        rows = sorted(set(part["rows"].astype(int)))
-        cols = sorted(set(part["cols"].astype(int)))
-        grid = np.full((len(rows), len(cols)), np.nan)
-        for _, row in part.iterrows():
-            i, j = rows.index(int(row["rows"])), cols.index(int(row["cols"]))
-            value = float(row[metric]) * scale
-            grid[i, j] = value if np.isnan(grid[i, j]) else min(grid[i, j], value)
-        image = ax.imshow(grid, origin="lower", cmap="viridis_r", norm=norm, aspect="auto")
-        for i in range(len(rows)):
-            for j in range(len(cols)):
-                if np.isfinite(grid[i, j]):
-                    ax.text(j, i, f"{grid[i, j]:.3g}", ha="center", va="center", fontsize=7,
-                            color="white" if grid[i, j] > norm.vmin * (norm.vmax / norm.vmin) ** 0.5
-                            else "black")  # fmt: skip
-        ax.set_xticks(range(len(cols)), [str(c) for c in cols])
-        ax.set_yticks(range(len(rows)), [str(r) for r in rows])
-        ax.set_xlabel("array columns")
-        ax.set_ylabel("array rows")
-        ax.set_title(f"{network}, {dataflow}")
-    for ax in axes[len(panels) :]:
-        ax.set_visible(False)
-    if image is not None:
-        figure.colorbar(image, ax=axes[: len(panels)].tolist(), label=f"{title} ({unit})")
-    figure.suptitle(f"{title[0].upper()}{title[1:]} over array sizes (blank: refused)")
+    networks = [n for n in dict.fromkeys(frame["network"]) if n in set(ok["network"])]
+    flows = [d for d in dict.fromkeys(frame["dataflow"]) if d in set(ok["dataflow"])]
+    figure = Figure(figsize=(3.9 * len(flows) + 1.2, 3.5 * len(networks)), layout="constrained")
+    grid_axes = figure.subplots(len(networks), len(flows), squeeze=False)
+    for axes_row, network in zip(grid_axes, networks, strict=True):
+        rows_of = frame[frame["network"] == network]
+        values = ok.loc[ok["network"] == network, metric].to_numpy(dtype=float) * scale
+        norm = LogNorm(vmin=np.nanmin(values), vmax=np.nanmax(values) * (1 + 1e-9))
+        image = None
+        for ax, dataflow in zip(axes_row, flows, strict=True):
+            part = rows_of[rows_of["dataflow"] == dataflow]
+            if part.empty or not (part["status"] == "ok").any():
+                ax.set_visible(False)
+                continue
+            image = _heat_panel(ax, part, metric, scale, norm)
+            ax.set_title(f"{network}, {dataflow}")
+        if image is not None:
+            bar = figure.colorbar(
+                image, ax=axes_row.tolist(), label=f"{title} ({unit})", shrink=0.9
+            )
+            _plain_log_ticks(bar.ax.yaxis)
+    figure.suptitle(f"{title[0].upper()}{title[1:]} over array sizes (lowest per cell; x: refused)")
     save_figure(figure, path)
