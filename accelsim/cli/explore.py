@@ -225,6 +225,7 @@ def progress_bar(quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
 def run(args: argparse.Namespace) -> int:
     from accelsim.exploration import Constraints, Space, Store, explore
     from accelsim.exploration.executors import executor_for
+    from accelsim.exploration.frame import best
     from accelsim.exploration.store import default_store_path
     from accelsim.report.output import emit, render
 
@@ -244,6 +245,9 @@ def run(args: argparse.Namespace) -> int:
         raise AccelsimError(f"{selecting[0]} selects design points; --layers lists every layer")
     if args.layers and args.format == "table":
         raise AccelsimError("--layers is for csv/json/parquet (a row per layer)")
+    if args.rank is not None and args.top is None:
+        raise AccelsimError("--rank orders the points --top keeps; give --top K")
+    rank = args.rank or "edp_js"
     if args.store is not None and args.no_store:
         raise AccelsimError("give --store FILE or --no-store, not both")
     networks, fields = space_fields(args)
@@ -261,22 +265,21 @@ def run(args: argparse.Namespace) -> int:
                 store=store,
                 layers=args.layers,
                 constraints=constraints,
-                top=args.top,
-                rank=args.rank,
                 progress=progress,
             )
     finally:
         if store is not None:
             store.close()
+    shown = frame if args.top is None else best(frame, args.top, rank)
     if args.format == "table":
         from accelsim.report.explore_table import explore_report
 
-        text: str | bytes = explore_report(frame, args.top, args.rank)
+        text: str | bytes = explore_report(shown, args.top, rank)
     else:
-        header = {"networks": list(dict.fromkeys(frame["network"])), "rows": len(frame)}
-        text = render(frame, args.format, extra=None if args.format == "json" else header)
+        header = {"networks": list(dict.fromkeys(shown["network"])), "rows": len(shown)}
+        text = render(shown, args.format, extra=None if args.format == "json" else header)
     emit(text, args.out)
-    if args.plot:
+    if args.plot:  # every point, whatever --top shows
         from accelsim.report.explore_plot import plot_pareto
 
         plot_pareto(frame, args.plot)

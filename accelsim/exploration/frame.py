@@ -71,15 +71,20 @@ def select(
             keep &= ~(ok & ~(frame[column] <= bound))
     frame = frame[keep].reset_index(drop=True)
     frame["pareto"] = pareto(frame, objectives)
-    if top is not None:  # per network (in the order given), best first
-        evaluated = frame[frame["status"] == "ok"]
-        networks = {name: i for i, name in enumerate(dict.fromkeys(frame["network"]))}
-        order = evaluated.assign(_net=evaluated["network"].map(networks)).sort_values(
-            ["_net", rank, "design"], kind="stable"
-        )
-        frame = order.groupby("network", sort=False).head(top).drop(columns="_net")
-        frame = frame.reset_index(drop=True)
-    return frame
+    return frame if top is None else best(frame, top, rank)
+
+
+def best(frame, top: int, rank: str = "edp_js"):  # noqa: ANN001, ANN201 - DataFrames
+    """The `top` evaluated rows of each network (in the order given) with the lowest `rank`,
+    best first (ties by design label)."""
+    evaluated = frame[frame["status"] == "ok"]
+    networks = {name: i for i, name in enumerate(dict.fromkeys(frame["network"]))}
+    order = evaluated.assign(_net=evaluated["network"].map(networks)).sort_values(
+        ["_net", rank, "design"], kind="stable"
+    )
+    return (
+        order.groupby("network", sort=False).head(top).drop(columns="_net").reset_index(drop=True)
+    )
 
 
 def explore(

@@ -151,6 +151,7 @@ def assert_one_line_error(code, out, err, *fragments):
         (["explore", "alexnet", "--layers"], ["--layers is for csv"]),
         (["explore", "alexnet", "--layers", "--top", "2", "--format", "csv"], ["--top selects"]),
         (["explore", "alexnet", "--store", "x.sqlite", "--no-store"], ["not both"]),
+        (["explore", "alexnet", "--rank", "energy_j"], ["--rank orders", "--top K"]),
         (["explore", "alexnet", "--jobs", "0"], ["--jobs"]),
         (["explore", "alexnet", "--dask", "tcp://127.0.0.1:9", "--jobs", "2"], ["--jobs sizes"]),
         (["explore", "nosuchnet"], ["nosuchnet"]),
