@@ -105,7 +105,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     select.add_argument(
         "--rank",
         choices=RANK_COLUMNS,
-        default="edp_js",
+        default=None,
         help="what --top ranks by (default: edp_js)",
     )
     where = parser.add_argument_group("execution")
