@@ -73,7 +73,9 @@ def plot_pareto(frame: pd.DataFrame, path: str | os.PathLike[str]) -> None:
         _plain_log_ticks(ax.yaxis)
         ax.set_xlabel("latency per image (ms)")
         ax.set_ylabel("energy per image (mJ)")
-        ax.set_title(f"{network}: {len(part)} design points, {int(front.sum())} on the front")
+        ax.set_title(
+            f"{network}: {len(part)} evaluated design points, {int(front.sum())} on the front"
+        )
         ax.grid(True, which="both", alpha=0.25)
     flows = [d for d in DATAFLOW_COLOURS if d in set(ok["dataflow"])]
     handles = [
