@@ -8,8 +8,8 @@ what they fix: strips, chunks, the RLC-coded DRAM sizes of one transfer) combine
 a sum of products of a row's and a pair's integers (int64 arithmetic gives such sums exactly in
 any order), and the only rounded counts, the RLC sizes, come from the reference's own
 `rlc_words_array` (tables per row and q*r, per row and m). The objective is then the float64
-formula of `ranking_energy`, operation for operation, in one numba kernel: bit for bit the
-reference's objectives and ties.
+formula of `ranking_energy`, operation for operation, in one numba kernel
+(`kernel.best_candidates`): bit for bit the reference's objectives and ties.
 
 Each (m, row) *block* is bounded below first (numpy, all blocks at once): the same formula on
 counts no candidate of the block can go below (filter traffic and ofmap write-backs are exact
@@ -19,14 +19,14 @@ objective kept: no candidate left can enter. Ties are broken by the reference's 
 (m, n, e, p, q, r, t), carried as (block, pair rank).
 
 One kernel, one signature, kept short: numba compiles it on a first cold run, at a few ms per
-source operation.
+source operation. Tables that depend only on the layer, the batch and the scratchpads (the
+pairs) are cached, so that a sweep over array shapes and GLB sizes builds them once per layer.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-import numba
 import numpy as np
 
 from accelsim.coding.rlc_size import RlcFormat, as_format
@@ -38,107 +38,6 @@ from dataflows.row_stationary.counts import rlc_words_array
 from dataflows.row_stationary.enumeration import check_row_limit, mapping_axes, ptm_array, qr_array
 from dataflows.row_stationary.legality import glb_capacity_words
 from dataflows.row_stationary.mapping import LayerGeometry, geometry
-
-# Columns of the pair table (one row per (m, p, q, r, t) whose filters fit the scratchpad).
-P_M, P_P, P_Q, P_R, P_T, P_QI, P_RT, P_QRP, P_RANK = 0, 1, 2, 3, 4, 5, 6, 7, 8
-P_IF_GLB = 9  # GLB ifmap reads + writes per ifmap row of the batch: (passes + B*K) * q*r * W
-P_PSUM_GLB = 10  # GLB psum reads + writes: (K-1)*M*F*X + M*F*X + K*M*F*X
-P_IF_LOADS = 11  # ifmap loads of a group's chunk and strip: B*K*G
-P_OF_WRITES = 12  # ofmap write-backs: B*G
-P_COMPUTE = 13  # MAC-bound cycles per strip: G*passes*batch*F*p*q*S
-P_RF_IF = 14  # ifmap scratchpad writes: passes*R*r*t*q*W*X
-P_RF_F = 15  # filter scratchpad writes per G*chunks*E: passes*R*r*t*p*q*S
-P_RF_PSUM = 16  # psum scratchpad writes from the NoC: (K-1)*M*F*X
-P_INTER = 17  # inter-PE transfers: K*M*F*X*(R*r-1)
-N_PAIR_COLS = 18
-
-# Columns of the row table (one row per (n, e), n at most what the GLB holds at q*r = m = 1),
-# in the order `_row_table` stacks them.
-W_N, W_E, W_SETS, W_STRIPS, W_IF_ROWS, W_FILTERS, W_IF_UNIT, W_OF_UNIT, W_RF_F = range(9)
-# W_IF_ROWS: ifmap rows of the batch over all strips (G*batch*sum of (e'-1)U+R); W_FILTERS:
-# filter words moved (NoC = GLB reads = GLB writes = DRAM), M*C*R*S*G*chunks*strips for any
-# pair; W_IF_UNIT, W_OF_UNIT: GLB words per q*r and per filter, n*((e-1)U+R)*W and n*e*F;
-# W_RF_F: G*chunks*E.
-N_ROW_COLS = 9
-
-
-@numba.njit(cache=True)
-def _search(iv, fv, pairs, spans, rows, dram_if, dram_of, order, low, top):
-    """The `top` best candidates, best first: (block, pair row, objective) arrays and how many.
-
-    `order`: blocks (m index x rows + row) in increasing lower bound `low`; `spans[m index]`:
-    the pairs of that m, by increasing r*t. `dram_if[row, q*r index]`, `dram_of[row, m index]`:
-    DRAM words of a channel group's ifmap loads and a filter block's ofmap write-backs over the
-    chunks and strips of a group."""
-    glb, vpb, chip = iv[0], iv[1], iv[2]
-    rf0, mac_e, ratio, clock_hz, rf_j, inter_j = fv[0], fv[1], fv[2], fv[3], fv[4], fv[5]
-    glb_j, dram_j, power, c_ratio, weight = fv[6], fv[7], fv[8], fv[9], fv[10]
-    best_obj = np.zeros(top)
-    best_tie = np.zeros(top)
-    best_blk = np.zeros(top, dtype=np.int64)
-    best_j = np.zeros(top, dtype=np.int64)
-    kept = 0
-    n_rows = rows.shape[0]
-    for blk in order:
-        if kept == top and low[blk] > best_obj[top - 1]:
-            break  # every block left is bounded above the worst kept objective
-        mi = blk // n_rows
-        w = blk - mi * n_rows
-        filters = rows[w, W_FILTERS]
-        for j in range(spans[mi, 0], spans[mi, 1]):
-            if pairs[j, P_RT] > rows[w, W_SETS]:
-                break  # r*t only grows
-            if pairs[j, P_QRP] * rows[w, W_IF_UNIT] + pairs[j, P_M] * rows[w, W_OF_UNIT] > glb:
-                continue
-            glb_acc = pairs[j, P_IF_GLB] * rows[w, W_IF_ROWS] + 2 * filters + pairs[j, P_PSUM_GLB]
-            dram = (
-                pairs[j, P_IF_LOADS] * dram_if[w, pairs[j, P_QI]]
-                + filters
-                + pairs[j, P_OF_WRITES] * dram_of[w, mi]
-            )
-            compute = pairs[j, P_COMPUTE] * rows[w, W_STRIPS]
-            cycles = float(compute) + float(-(-dram // vpb)) * ratio
-            rf_f = pairs[j, P_RF_F] * rows[w, W_RF_F]
-            rf = rf0 + float(pairs[j, P_RF_IF]) + float(rf_f) + float(pairs[j, P_RF_PSUM])
-            inter_e = float(pairs[j, P_INTER]) * inter_j
-            on_chip = mac_e + rf * rf_j + inter_e + float(glb_acc) * glb_j
-            dram_e = float(dram) * dram_j
-            clock_e = power * (cycles / clock_hz)
-            if chip:
-                obj = dram_e + clock_e + weight * on_chip
-                tie = on_chip
-            else:
-                obj = on_chip + dram_e + clock_e + c_ratio * (on_chip + clock_e)
-                tie = cycles
-            if kept == top and obj > best_obj[top - 1]:
-                continue
-            pos = kept
-            while pos > 0:  # sort by (objective, tie, block, pair rank): the reference's order
-                i = pos - 1
-                if obj != best_obj[i]:
-                    ahead = obj < best_obj[i]
-                elif tie != best_tie[i]:
-                    ahead = tie < best_tie[i]
-                elif blk != best_blk[i]:
-                    ahead = blk < best_blk[i]
-                else:
-                    ahead = pairs[j, P_RANK] < pairs[best_j[i], P_RANK]
-                if not ahead:
-                    break
-                pos -= 1
-            if pos == top:
-                continue
-            for i in range(min(kept, top - 1), pos, -1):
-                best_obj[i] = best_obj[i - 1]
-                best_tie[i] = best_tie[i - 1]
-                best_blk[i] = best_blk[i - 1]
-                best_j[i] = best_j[i - 1]
-            best_obj[pos] = obj
-            best_tie[pos] = tie
-            best_blk[pos] = blk
-            best_j[pos] = j
-            kept = min(kept + 1, top)
-    return best_blk, best_j, best_obj, kept
 
 
 def widest_e(E: int, e: np.ndarray) -> np.ndarray:
@@ -178,6 +77,8 @@ def _pair_table(
     """The pairs of a layer (`P_*` columns; by m, then r*t), the span of each m's pairs, the m
     values and the q*r of each (q, r) index: what depends on the layer, the batch and the
     scratchpads only (`hw_spads`: ifmap, filter, psum words and PEs), cached for design sweeps."""
+    from dataflows.row_stationary import kernel as k
+
     spad_ifmap, spad_filter, spad_psum, num_pes = hw_spads
     a_qr = qr_array(geo.C, geo.S, spad_ifmap, num_pes)
     a_qr = a_qr[a_qr[:, 1] <= max_channel_sets]
@@ -192,21 +93,21 @@ def _pair_table(
     MFX = _int64(M * F * X)
     K, B = C // (q * r), M // m
     passes = B * K * (m // (p * t))
-    cols = np.empty((q.shape[0], N_PAIR_COLS), dtype=np.int64)
-    cols[:, P_M], cols[:, P_P], cols[:, P_Q], cols[:, P_R], cols[:, P_T] = m, p, q, r, t
-    cols[:, P_QI], cols[:, P_RT], cols[:, P_QRP] = qi, r * t, q * r
-    cols[:, P_RANK] = np.arange(q.shape[0])
-    cols[:, P_IF_GLB] = (passes + B * K) * (q * r) * W
-    cols[:, P_PSUM_GLB] = (K - 1) * MFX + MFX + K * MFX
-    cols[:, P_IF_LOADS] = B * K * G
-    cols[:, P_OF_WRITES] = B * G
-    cols[:, P_COMPUTE] = G * passes * batch * F * p * q * S
-    cols[:, P_RF_IF] = passes * (R * r * t) * q * W * X
-    cols[:, P_RF_F] = passes * (R * r * t) * p * q * S
-    cols[:, P_RF_PSUM] = (K - 1) * MFX
-    cols[:, P_INTER] = K * MFX * (R * r - 1)
+    cols = np.empty((q.shape[0], k.N_PAIR_COLS), dtype=np.int64)
+    cols[:, k.P_M], cols[:, k.P_P], cols[:, k.P_Q], cols[:, k.P_R], cols[:, k.P_T] = m, p, q, r, t
+    cols[:, k.P_QI], cols[:, k.P_RT], cols[:, k.P_QRP] = qi, r * t, q * r
+    cols[:, k.P_RANK] = np.arange(q.shape[0])
+    cols[:, k.P_IF_GLB] = (passes + B * K) * (q * r) * W
+    cols[:, k.P_PSUM_GLB] = (K - 1) * MFX + MFX + K * MFX
+    cols[:, k.P_IF_LOADS] = B * K * G
+    cols[:, k.P_OF_WRITES] = B * G
+    cols[:, k.P_COMPUTE] = G * passes * batch * F * p * q * S
+    cols[:, k.P_RF_IF] = passes * (R * r * t) * q * W * X
+    cols[:, k.P_RF_F] = passes * (R * r * t) * p * q * S
+    cols[:, k.P_RF_PSUM] = (K - 1) * MFX
+    cols[:, k.P_INTER] = K * MFX * (R * r - 1)
     cols = cols[np.lexsort((r * t, m))]  # stable: within an (m, r*t), still in rank order
-    ms, lo = np.unique(cols[:, P_M], return_index=True)
+    ms, lo = np.unique(cols[:, k.P_M], return_index=True)
     spans = np.stack([lo, np.append(lo[1:], cols.shape[0])], axis=1)
     qrp = a_qr[:, 0] * a_qr[:, 1]
     for a in (cols, spans, ms, qrp):
@@ -229,6 +130,8 @@ def _row_table(
     ifmap loads (per q*r) and of one filter block's ofmap write-backs (per m), over the chunks of
     n images and the strips of e rows of a group, each transfer coded by `rlc_words_array` as
     `closed_form_counts` codes it."""
+    from dataflows.row_stationary import kernel as k
+
     grid = np.arange(1, int(caps.max()) + 1)[:, None]
     n_at, e_at = np.nonzero(caps[None, :] >= grid)  # by n, then e
     n, e, sets = n_at + 1, es[e_at, 0], es[e_at, 1]
@@ -245,20 +148,13 @@ def _row_table(
     v_of = (nn[:, None, :] * ee[None, :, :])[..., None] * (ms * geo.F)
     coded_of = rlc_words_array(v_of, layer.ofmap_zero, rlc)
     chunks, strips = n_count.sum(axis=0), e_count.sum(axis=0)
-    cols = np.stack(
-        [
-            n,
-            e,
-            sets,
-            strips,
-            geo.G * batch * (e_count * rows_in).sum(axis=0),  # ifmap rows all strips read
-            _int64(geo.M * geo.C * geo.R * geo.S) * (geo.G * chunks * strips),
-            n * rows_in[0] * geo.used_width,
-            n * e * geo.F,
-            geo.G * chunks * geo.E,
-        ],
-        axis=1,
-    )
+    cols = np.empty((n.shape[0], k.N_ROW_COLS), dtype=np.int64)
+    cols[:, k.W_N], cols[:, k.W_E], cols[:, k.W_SETS], cols[:, k.W_STRIPS] = n, e, sets, strips
+    cols[:, k.W_IF_ROWS] = geo.G * batch * (e_count * rows_in).sum(axis=0)
+    cols[:, k.W_FILTERS] = _int64(geo.M * geo.C * geo.R * geo.S) * (geo.G * chunks * strips)
+    cols[:, k.W_IF_UNIT] = n * rows_in[0] * geo.used_width
+    cols[:, k.W_OF_UNIT] = n * e * geo.F
+    cols[:, k.W_RF_F] = geo.G * chunks * geo.E
     return cols, (count * coded_if).sum(axis=(0, 1)), (count * coded_of).sum(axis=(0, 1))
 
 
@@ -281,6 +177,8 @@ def search_mappings(
     and objective (DRAM + clock energy + `onchip_weight` x on-chip energy; ties: on-chip
     energy); else the total energy (ties: cycles). Refusals are those of `rank_mappings`.
     """
+    from dataflows.row_stationary import kernel as k
+
     rlc = as_format(rlc or hw.bits)
     axes = mapping_axes(layer, hw, batch, max_pe_sets)
     check_row_limit(layer, hw, batch, axes)
@@ -312,16 +210,14 @@ def search_mappings(
          table.dram_j, table.clock_power_w, cc / (1.0 - cc), onchip_weight],
         dtype=np.float64,
     )  # fmt: skip
-    blk, pair, obj, kept = _search(
+    blk, pair, obj, kept = k.best_candidates(
         ints, floats, pairs, spans, rows, dram_if, dram_of, order, low.ravel(), top,
     )  # fmt: skip
     if kept == 0:
         raise LayerRefused(f"layer '{layer.name}': no legal row-stationary mapping on '{hw.name}'")
     w, pj = rows[blk[:kept] % rows.shape[0]], pairs[pair[:kept]]
-    out = np.stack(
-        [pj[:, P_M], w[:, W_N], w[:, W_E], pj[:, P_P], pj[:, P_Q], pj[:, P_R], pj[:, P_T]], axis=1
-    )
-    return out, obj[:kept].copy()
+    fields = (pj[:, k.P_M], w[:, k.W_N], w[:, k.W_E], pj[:, k.P_P], pj[:, k.P_Q], pj[:, k.P_R])
+    return np.stack([*fields, pj[:, k.P_T]], axis=1), obj[:kept].copy()
 
 
 def _block_bounds(
@@ -347,23 +243,27 @@ def _block_bounds(
     exact, MAC-bound cycles with the most sets, filter scratchpad writes exact (M*C*R*S per
     G*chunks*E for every pair), GLB ifmap accesses at passes = B*K (J = 1), psums at K = 1,
     every other count 0. Every operation is monotone, so the float result is a bound."""
+    from dataflows.row_stationary import kernel as k
+
     B = (geo.M // ms)[:, None]
     X = _int64(geo.G * batch * geo.E)
     if_min = (dram_if * (geo.C // qrp)[None, :]).min(axis=1)[None, :]
-    filters = rows[None, :, W_FILTERS]
+    filters = rows[None, :, k.W_FILTERS]
     dram = B * geo.G * if_min + filters + B * geo.G * dram_of.T
     mc = _int64(geo.M * geo.C)
     compute = (
-        rows[None, :, W_STRIPS] * _int64(geo.G * batch * geo.F * geo.S) * (mc // rows[:, W_SETS])
+        rows[None, :, k.W_STRIPS]
+        * _int64(geo.G * batch * geo.F * geo.S)
+        * (mc // rows[:, k.W_SETS])
     )
     vpb = hw.dram_bus_bits // hw.bits
     cycles = compute.astype(np.float64) + (-(-dram // vpb)).astype(np.float64) * (
         hw.clock_hz / hw.dram_clock_hz
     )
-    rf_f = _int64(geo.M * geo.C * geo.R * geo.S) * rows[None, :, W_RF_F]
+    rf_f = _int64(geo.M * geo.C * geo.R * geo.S) * rows[None, :, k.W_RF_F]
     rf = rf0 + rf_f.astype(np.float64)
     glb = (
-        2 * B * geo.C * geo.used_width * rows[None, :, W_IF_ROWS]
+        2 * B * geo.C * geo.used_width * rows[None, :, k.W_IF_ROWS]
         + 2 * filters
         + 2 * _int64(geo.M * geo.F * X)
     )
@@ -375,5 +275,5 @@ def _block_bounds(
         low = dram_e + clock_e + onchip_weight * on_chip
     else:
         low = on_chip + dram_e + clock_e + cc / (1.0 - cc) * (on_chip + clock_e)
-    fits = qrp.min() * rows[None, :, W_IF_UNIT] + ms[:, None] * rows[None, :, W_OF_UNIT]
+    fits = qrp.min() * rows[None, :, k.W_IF_UNIT] + ms[:, None] * rows[None, :, k.W_OF_UNIT]
     return np.where(fits <= glb_capacity_words(hw), low, np.inf)

@@ -260,3 +260,48 @@ def test_design_helper_builds_the_swept_arrays():
     config = design(16, 16, 8, 50.0)
     assert config.hardware.shape == (16, 16) and config.bits == 8
     assert config.hardware.glb_ifmap_psum_kb == 50.0
+
+
+def test_the_kernel_reads_only_globals_of_its_own_module():
+    # numba freezes the globals a kernel reads, and its on-disk cache watches one file only.
+    import builtins
+    import dis
+    import types
+
+    from dataflows.row_stationary import kernel
+
+    loads = {
+        ins.argval
+        for ins in dis.get_instructions(kernel.best_candidates.py_func)
+        if ins.opname == "LOAD_GLOBAL"
+    }
+    foreign = {
+        name
+        for name in loads
+        if not hasattr(builtins, name)
+        and not isinstance(getattr(kernel, name, None), types.ModuleType)
+        and name not in vars(kernel)
+    }
+    assert not foreign
+
+
+def test_the_compiled_kernel_runs_its_current_source(monkeypatch):
+    """A kernel loaded from a stale on-disk cache disagrees with its own source run as Python;
+    clear `dataflows/row_stationary/__pycache__` if this fails."""
+    from dataflows.row_stationary import kernel
+
+    net = builtin_network("alexnet")
+    cases = [(layer, p) for layer in net.compute_layers[1:4] for p in ("chip", "energy")]
+    compiled = [_search(layer, CFG, 2, False, p, 8) for layer, p in cases]
+    monkeypatch.setattr(kernel, "best_candidates", kernel.best_candidates.py_func)
+    for (layer, policy), expect in zip(cases, compiled, strict=True):
+        assert_equal(_search(layer, CFG, 2, False, policy, 8), expect)
+
+
+def test_importing_the_mapper_does_not_load_numba():
+    import subprocess
+    import sys
+
+    code = "import sys, dataflows.row_stationary\nprint('numba' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
