@@ -1,11 +1,12 @@
 """The designs and layers the RS mapper's equivalence tests cover, and the results they compare.
 
 `golden_rows(policy)` maps every conv/FC layer of every built-in network on every design of
-`DESIGNS` (array shape x bit width x GLB size) with the mapper policy and simulates it (fast
+`designs(policy)` (array shape x bit width x GLB size) with the mapper policy and simulates it (fast
 engine), one row per layer: the chosen mapping, or `refused`, and the simulated cycles, counts
 and energy. `tests/dataflows/data/rs_mapper_golden.csv.gz` holds these rows as the vectorised
-mapper (`dataflows.row_stationary.reference_best_mapping`, the mapper before the streaming kernel)
-computed them; regenerate only on purpose, with `python tests/dataflows/rs_mapper_cases.py`.
+mapper computed them (recorded with the mapper before the streaming kernel; it is kept as
+`dataflows.row_stationary.reference_best_mapping`, and `python tests/dataflows/rs_mapper_cases.py`
+regenerates the table with it: only on purpose, e.g. after a change of the cost model).
 """
 
 from __future__ import annotations
@@ -17,11 +18,18 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from accelsim.engine.rs.simulate import layer_batch, prepare_layer, run_prepared
+from accelsim.engine.rs.simulate import (
+    layer_batch,
+    prepare_layer,
+    run_prepared,
+    simulated_energy,
+)
 from accelsim.errors import LayerRefused
 from accelsim.hardware.accelerator import Accelerator
 from accelsim.hardware.presets import eyeriss
 from accelsim.workload.builtin import builtin_network
+from accelsim.workload.layer import ConvLayer
+from dataflows.row_stationary import RSMapping, reference_best_mapping
 
 GOLDEN = Path(__file__).with_name("data") / "rs_mapper_golden.csv.gz"
 
@@ -59,21 +67,40 @@ def designs(policy: str) -> list[tuple[int, int, int, float]]:
     return [(r, c, b, g) for b in BITS for (r, c) in ARRAYS for g in glbs]
 
 
-def layer_rows(network: str, rows: int, cols: int, bits: int, glb_kb: float, policy: str):
-    """One result row (dict of COLUMNS, as text) per conv/FC layer of `network` on the design."""
+def reference_mapping(
+    layer: ConvLayer, config: Accelerator, batch: int, first_layer: bool, policy: str
+) -> RSMapping:
+    """The mapping the reference mapper chooses (as `choose_mapping` calls the mapper)."""
+    return reference_best_mapping(
+        layer, config.hardware, replace(config.energy, include_control=True), batch, first_layer,
+        policy, evaluate=lambda mp: simulated_energy(layer, config, mp, batch, first_layer),
+        rlc=config.rlc,
+    )  # fmt: skip
+
+
+def layer_rows(
+    network: str,
+    rows: int,
+    cols: int,
+    bits: int,
+    glb_kb: float,
+    policy: str,
+    reference: bool = False,
+) -> list[dict[str, str]]:
+    """One result row (dict of COLUMNS, as text) per conv/FC layer of `network` on the design:
+    mapped by the simulator's mapper, or by the reference mapper (`reference`)."""
     config = design(rows, cols, bits, glb_kb)
     net = builtin_network(network)
     out = []
     for layer in net.compute_layers:
+        batch, first = layer_batch(layer, None), net.reads_image(layer)
         row = {
             "network": network, "bits": bits, "pe_rows": rows, "pe_cols": cols,
-            "glb_kb": repr(glb_kb), "policy": policy, "layer": layer.name,
-            "batch": layer_batch(layer, None),
+            "glb_kb": repr(glb_kb), "policy": policy, "layer": layer.name, "batch": batch,
         }  # fmt: skip
         try:
-            prepared = prepare_layer(
-                layer, config, first_layer=net.reads_image(layer), policy=policy
-            )
+            mapping = reference_mapping(layer, config, batch, first, policy) if reference else None
+            prepared = prepare_layer(layer, config, mapping, first_layer=first, policy=policy)
         except LayerRefused:
             row.update({k: "" for k in COLUMNS if k not in row})
             row["mapping"] = "refused"
@@ -94,12 +121,12 @@ def layer_rows(network: str, rows: int, cols: int, bits: int, glb_kb: float, pol
 
 
 def golden_rows(policy: str) -> list[dict[str, str]]:
-    """Every row of the policy's golden table, computed with the current mapper."""
+    """Every row of the policy's golden table, mapped by the reference mapper."""
     return [
         row
         for rows, cols, bits, glb in designs(policy)
         for network in NETWORKS
-        for row in layer_rows(network, rows, cols, bits, glb, policy)
+        for row in layer_rows(network, rows, cols, bits, glb, policy, reference=True)
     ]
 
 

@@ -12,6 +12,7 @@ layers and arrays and on real layers.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 import numpy as np
 import pytest
@@ -39,12 +40,18 @@ from dataflows.row_stationary import (
     RSMapping,
     best_mapping,
     rank_mappings,
-    reference_best_mapping,
     search_mappings,
 )
 from dataflows.row_stationary import search as search_module
 
-from .rs_mapper_cases import COLUMNS, design, designs, layer_rows, read_golden
+from .rs_mapper_cases import (
+    COLUMNS,
+    design,
+    designs,
+    layer_rows,
+    read_golden,
+    reference_mapping,
+)
 
 CFG = resolve_accelerator("eyeriss")
 KEY = ("network", "bits", "pe_rows", "pe_cols", "glb_kb", "policy", "layer")
@@ -174,14 +181,7 @@ def test_chosen_mapping_on_random_layers_and_arrays(case, policy):
     """The whole mapper, simulations of the `energy` policy included, against the reference
     (which simulates the first 32 of the ranking in order, without bounds)."""
     layer, config, batch, first = case
-
-    def ref() -> RSMapping:
-        return reference_best_mapping(
-            layer, config.hardware, replace(config.energy, include_control=True), batch, first,
-            policy, evaluate=lambda mp: simulated_energy(layer, config, mp, batch, first),
-            rlc=config.rlc,
-        )  # fmt: skip
-
+    ref = partial(reference_mapping, layer, config, batch, first, policy)
     _same_outcome(lambda: choose_mapping(layer, config, batch, first, policy), ref)
 
 
