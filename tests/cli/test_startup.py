@@ -120,4 +120,4 @@ def test_partition_and_compare_load_no_schema_and_no_plotting():
 def test_analytical_explore_loads_no_numba_and_no_plotting():
     loaded = loaded_by("explore", "alexnet", "--model", "analytical", "--no-store")
     assert "pandas" in loaded
-    assert not loaded & {"numba", "tomli_w", *NEVER_WITHOUT_A_PLOT}
+    assert not loaded & {"numba", "pydantic", "tomli_w", *NEVER_WITHOUT_A_PLOT}
