@@ -87,6 +87,9 @@ print(first - start, time.perf_counter() - first)
 """
 """The first and a second evaluation in one process (libraries already imported)."""
 
+IMPORT_RUNS = 3
+"""Runs under `-X importtime` per command (interleaved like the timed runs; least kept)."""
+
 IMPORT_LINE = re.compile(r"import time:\s+\d+ \|\s+(\d+) \|( +)(\S+)")
 
 
@@ -110,31 +113,34 @@ def wall_time(cmd: list[str], cwd: str, env: dict[str, str] | None = None) -> fl
     return time.perf_counter() - start
 
 
-def heavy_imports(cmd: list[str], cwd: str, runs: int = 3) -> tuple[dict[str, float], float]:
+def heavy_imports(cmd: list[str], cwd: str) -> tuple[dict[str, float], float]:
     """The heavy modules `cmd` imports with their cumulative import time (ms, at first import),
-    and the total import time (ms): the least of `runs` runs under `-X importtime`."""
+    and the total import time (ms), from one run under `-X importtime`."""
     env = {**clean_env(), "PYTHONPROFILEIMPORTTIME": "1"}
+    err = subprocess.run(
+        cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    ).stderr
     found: dict[str, float] = {}
-    totals = []
-    for _ in range(runs):
-        err = subprocess.run(
-            cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-        ).stderr
-        seen: dict[str, float] = {}
-        total = 0.0
-        for line in err.splitlines():
-            match = IMPORT_LINE.match(line)
-            if match is None:
-                continue
-            cumulative, indent, name = int(match[1]) / 1e3, len(match[2]), match[3]
-            if indent == 1:
-                total += cumulative
-            if name in HEAVY and name not in seen:
-                seen[name] = cumulative
-        totals.append(total)
-        for name, ms in seen.items():
+    total = 0.0
+    for line in err.splitlines():
+        match = IMPORT_LINE.match(line)
+        if match is None:
+            continue
+        cumulative, indent, name = int(match[1]) / 1e3, len(match[2]), match[3]
+        if indent == 1:
+            total += cumulative
+        if name in HEAVY and name not in found:
+            found[name] = cumulative
+    return found, total
+
+
+def least(runs: list[tuple[dict[str, float], float]]) -> tuple[dict[str, float], float]:
+    """Of several `heavy_imports` runs, the least time of each module and of the total."""
+    found: dict[str, float] = {}
+    for modules, _ in runs:
+        for name, ms in modules.items():
             found[name] = min(found.get(name, ms), ms)
-    return found, min(totals)
+    return found, min(total for _, total in runs)
 
 
 def installed(package: str) -> str:
@@ -183,11 +189,13 @@ def main() -> None:
                     wall_time([sys.executable, "-c", code], cwd)
                 )
             print(f"round {round_ + 1} of {args.repeat} done", file=sys.stderr)
-        imports = {
-            (label, argv): heavy_imports(command_line(python, argv), cwd)
-            for label, python in pythons.items()
-            for argv in COMMANDS
-        }
+        import_runs: dict[tuple[str, tuple[str, ...]], list[tuple[dict[str, float], float]]] = {}
+        for _ in range(IMPORT_RUNS):
+            for argv in COMMANDS:
+                for label, python in pythons.items():
+                    run = heavy_imports(command_line(python, argv), cwd)
+                    import_runs.setdefault((label, argv), []).append(run)
+        imports = {key: least(runs) for key, runs in import_runs.items()}
         first_runs = {}
         for what, accelerator, model in FIRST_EVALUATION:
             code = FIRST_EVALUATION_CODE.format(accelerator=accelerator, model=model)
@@ -265,9 +273,9 @@ def write_report(
             "",
             "## Heavy modules imported",
             "",
-            "Least of 3 runs under `-X importtime` (which itself slows imports a little): the "
-            "total import time, and each heavy module's cumulative import time in ms (a module "
-            "imported by another, numpy by pandas, counts in both).",
+            f"Least of {IMPORT_RUNS} runs under `-X importtime` (which itself slows imports a "
+            "little): the total import time, and each heavy module's cumulative import time in "
+            "ms (a module imported by another, numpy by pandas, counts in both).",
             "",
             "| command | version | imports (ms) | heavy modules (ms) |",
             "|---|---|---|---|",
