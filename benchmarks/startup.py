@@ -1,18 +1,19 @@
-"""Start-up time of the `accelsim` command line: wall time of fresh processes, and what each
-command imports.
+"""Start-up time of the `accelsim` command line: wall and CPU time of fresh processes, and what
+each command imports.
 
 Usage: python benchmarks/startup.py [--repeat N] [--baseline PYTHON]   (rewrites startup.md)
 
 Each command runs `--repeat` times (default 5) in a fresh process of the installed `accelsim`
 (its console script beside the interpreter), the commands interleaved so that a change in the
-machine's load hits them all alike; min and median are reported. Every command runs once before
-timing, so numba's kernel cache and Python's bytecode cache are warm (PYTHONDONTWRITEBYTECODE is
-dropped for the runs: a user's install has its bytecode). One more run under `-X importtime`
-lists the heavy modules the command imports and their cumulative import time (a module imported
-by another is counted in both). `--baseline PYTHON` measures a second interpreter, with another
-accelsim installed (e.g. the commit before a change), interleaved with this one: the report's
-"before" figures. The runs are in a temporary directory, so a checkout on the current directory
-never shadows the installed package.
+machine's load hits them all alike; the min and median wall time and the least CPU time (user +
+system, which other work on the machine changes less) are reported. Every command runs once
+before timing, so numba's kernel cache and Python's bytecode cache are warm
+(PYTHONDONTWRITEBYTECODE is dropped for the runs: a user's install has its bytecode). Runs under
+`-X importtime` list the heavy modules each command imports and their cumulative import time (a
+module imported by another is counted in both). `--baseline PYTHON` measures a second
+interpreter, with another accelsim installed (e.g. the commit before a change), interleaved with
+this one: the report's "before" figures. The runs are in a temporary directory, so a checkout on
+the current directory never shadows the installed package.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import datetime
 import os
 import platform
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -106,11 +108,17 @@ def command_line(python: str, argv: Sequence[str]) -> list[str]:
     return [python, "-m", "accelsim.cli.main", *argv]
 
 
-def wall_time(cmd: list[str], cwd: str, env: dict[str, str] | None = None) -> float:
-    """Seconds a fresh process takes to run `cmd` (its output discarded)."""
+def run_time(cmd: list[str], cwd: str) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system) a fresh process takes to run `cmd`, its output
+    discarded. CPU time is what the process itself spent, so other work on the machine changes
+    it less than the wall time."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(cmd, cwd=cwd, env=env or clean_env(), stdout=subprocess.DEVNULL, check=True)
-    return time.perf_counter() - start
+    subprocess.run(cmd, cwd=cwd, env=clean_env(), stdout=subprocess.DEVNULL, check=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
 
 
 def heavy_imports(cmd: list[str], cwd: str) -> tuple[dict[str, float], float]:
@@ -150,8 +158,11 @@ def installed(package: str) -> str:
         return f"no {package}"
 
 
-def summary(times: list[float]) -> str:
-    return f"{min(times):.2f} / {statistics.median(times):.2f}"
+def summary(runs: list[tuple[float, float]]) -> str:
+    """`wall min / wall median (CPU min)` of (wall, CPU) runs, in s."""
+    walls = [wall for wall, _ in runs]
+    cpu = min(c for _, c in runs)
+    return f"{min(walls):.2f} / {statistics.median(walls):.2f} ({cpu:.2f})"
 
 
 def shown_imports(found: dict[str, float]) -> str:
@@ -169,24 +180,24 @@ def main() -> None:
         "--baseline", metavar="PYTHON", help="an interpreter with the accelsim to compare with"
     )
     args = parser.parse_args()
-    pythons = {"after": sys.executable}
+    pythons = {"this": sys.executable}
     if args.baseline:
-        pythons = {"before": args.baseline, **pythons}
+        pythons = {"before": args.baseline, "after": sys.executable}
     load_before = os.getloadavg()
-    times: dict[tuple[str, tuple[str, ...]], list[float]] = {}
-    floors: dict[tuple[str, str], list[float]] = {}
+    times: dict[tuple[str, tuple[str, ...]], list[tuple[float, float]]] = {}
+    floors: dict[tuple[str, str], list[tuple[float, float]]] = {}
     with tempfile.TemporaryDirectory() as cwd:
         for python in pythons.values():  # warm numba's kernel cache and the bytecode
             for argv in COMMANDS:
-                wall_time(command_line(python, argv), cwd)
+                run_time(command_line(python, argv), cwd)
         for round_ in range(args.repeat):
             for argv in COMMANDS:
                 for label, python in pythons.items():
                     cmd = command_line(python, argv)
-                    times.setdefault((label, argv), []).append(wall_time(cmd, cwd))
+                    times.setdefault((label, argv), []).append(run_time(cmd, cwd))
             for what, code in FLOORS:
                 floors.setdefault((what, code), []).append(
-                    wall_time([sys.executable, "-c", code], cwd)
+                    run_time([sys.executable, "-c", code], cwd)
                 )
             print(f"round {round_ + 1} of {args.repeat} done", file=sys.stderr)
         import_runs: dict[tuple[str, tuple[str, ...]], list[tuple[dict[str, float], float]]] = {}
@@ -218,9 +229,9 @@ def main() -> None:
 def write_report(
     repeat: int,
     pythons: dict[str, str],
-    times: dict[tuple[str, tuple[str, ...]], list[float]],
+    times: dict[tuple[str, tuple[str, ...]], list[tuple[float, float]]],
     imports: dict[tuple[str, tuple[str, ...]], tuple[dict[str, float], float]],
-    floors: dict[tuple[str, str], list[float]],
+    floors: dict[tuple[str, str], list[tuple[float, float]]],
     first_runs: dict[str, list[tuple[float, float]]],
     load_before: tuple[float, float, float],
     load_after: tuple[float, float, float],
@@ -229,7 +240,7 @@ def write_report(
     labels = list(pythons)
     when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     versions = ", ".join(installed(p) for p in ("numpy", "pandas", "numba", "pyarrow"))
-    head = " | ".join(f"{label}: min / median (s)" for label in labels)
+    head = " | ".join(f"{label}: wall min / median (CPU min), s" for label in labels)
     rows = []
     for argv in COMMANDS:
         cells = " | ".join(summary(times[(label, argv)]) for label in labels)
@@ -265,7 +276,7 @@ def write_report(
             f"{platform.python_version()}, {versions}; load average {load_before[0]:.2f} "
             f"before, {load_after[0]:.2f} after (other work on the machine slows every figure).",
             "",
-            "## Wall time of fresh processes",
+            "## Time of fresh processes",
             "",
             f"| command | {head} |",
             "|---|" + "---|" * len(labels),
@@ -283,9 +294,9 @@ def write_report(
             "",
             "## What no command can start faster than",
             "",
-            f"Fresh processes of this interpreter, min / median of {repeat}:",
+            f"Fresh processes of this interpreter, wall min / median (CPU min) of {repeat}:",
             "",
-            "| what | s |",
+            "| what | wall min / median (CPU min), s |",
             "|---|---|",
             *floor_rows,
             "",
