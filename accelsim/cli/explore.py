@@ -179,7 +179,8 @@ def _parsers() -> dict[str, Callable[[str, str], tuple]]:
 
 def space_fields(args: argparse.Namespace) -> tuple[list[str], dict[str, Any]]:
     """The networks and Space fields of --spec, replaced by the flags given."""
-    from accelsim.exploration.spec import read_sweep_file
+    if args.spec is not None:  # its schema (pydantic) only for a --spec file
+        from accelsim.exploration.spec import read_sweep_file
 
     networks, fields = ([], {}) if args.spec is None else read_sweep_file(args.spec)
     parsers = _parsers()

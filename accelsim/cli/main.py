@@ -11,7 +11,6 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from accelsim import __version__
 from accelsim.errors import AccelsimError
 from accelsim.files.reading import short_repr
 
@@ -47,13 +46,33 @@ class OneLineParser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+class VersionAction(argparse.Action):
+    """`--version`: argparse's version action, the version read from the package metadata only
+    when asked (importing importlib.metadata costs every other command tens of ms)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS) -> None:
+        super().__init__(
+            option_strings,
+            dest=dest,
+            default=argparse.SUPPRESS,
+            nargs=0,
+            help="show program's version number and exit",
+        )
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        import accelsim
+
+        sys.stdout.write(f"{parser.prog} {accelsim.__version__}\n")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(
         prog="accelsim",
         description="Simulate CNN accelerators, model their energy, and partition CNNs between "
         "a client and the cloud.",
     )
-    parser.add_argument("--version", action="version", version=f"accelsim {__version__}")
+    parser.add_argument("--version", action=VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     sub.required = True
     for module_name in SUBCOMMANDS:
