@@ -74,6 +74,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     models.add_argument("--batch", metavar="LIST", help="rs, systolic: images per pass")
     models.add_argument("--mapper", metavar="LIST", help="rs: chip (default), energy")
     models.add_argument("--memory", metavar="LIST", help="systolic: scalesim (default), default")
+    models.add_argument(
+        "--counts",
+        metavar="LIST",
+        help="systolic: exact (default) or closed-form (the fast path; named in the rows)",
+    )
     models.add_argument("--engine", default=None, help="rs: fast (default) or trace")
     add_output_arguments(
         parser,
@@ -151,6 +156,7 @@ AXIS_FLAGS: dict[str, tuple[str, str]] = {
     "batch": ("batch", "ints"),
     "mapper": ("mappers", "names"),
     "memory": ("memory", "names"),
+    "counts": ("counts", "names"),
     "model": ("models", "names"),
 }
 """Axis flags (argparse attribute) -> (Space field, how the list is parsed)."""

@@ -42,6 +42,7 @@ DESIGN_COLUMNS = (
     "estimate",
     "mapper",
     "memory",
+    "counts",
 )
 """Columns that describe a design point (NaN or empty where the array kind has no such part).
 `estimate` is `simulated` for a cycle-level simulator (rs, systolic), else the model's name: the
@@ -57,7 +58,7 @@ KIND_AXES = {
 }
 """Hardware axes and the array kind each describes."""
 
-MODEL_AXES = {"batch": "batch", "mapper": "mappers", "memory": "memory"}
+MODEL_AXES = {"batch": "batch", "mapper": "mappers", "memory": "memory", "counts": "counts"}
 """Model options that are axes of the space (option -> Space field)."""
 
 
@@ -367,6 +368,9 @@ def expand(space: Space) -> list[DesignPoint]:
                             cols["mapper"] = registry[name].options["mapper"]
                         if name == "systolic" and not cols["memory"]:
                             cols["memory"] = registry[name].options["memory"]
+                        cols["counts"] = str(
+                            options.get("counts", registry[name].options.get("counts", ""))
+                        )
                         label = _label(base, change, name, options, space)
                         if label in labels:
                             raise AccelsimError(f"design '{label}' is given twice")

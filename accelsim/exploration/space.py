@@ -64,6 +64,7 @@ class Space:
     batch: tuple[int, ...] = ()
     mappers: tuple[str, ...] = ()
     memory: tuple[str, ...] = ()
+    counts: tuple[str, ...] = ()
     models: tuple[str, ...] = DEFAULT_MODELS
     control: bool = True
     options: Mapping[str, Any] = field(default_factory=dict)
@@ -113,7 +114,7 @@ class Space:
                     f"space: dataflow must be one of {', '.join(DATAFLOW_KIND)}, got "
                     f"{short_repr(dataflow)}"
                 )
-        for axis in ("mappers", "memory", "models"):
+        for axis in ("mappers", "memory", "counts", "models"):
             for value in getattr(self, axis):
                 if not isinstance(value, str) or not value:
                     raise AccelsimError(f"space: {axis} must be names, got {short_repr(value)}")

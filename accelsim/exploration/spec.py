@@ -61,6 +61,7 @@ class SweepFile(BaseModel):
     batch: Ints = []
     mappers: Names = []
     memory: Names = []
+    counts: Names = []
     models: Names = []
     control: bool = True
     options: dict[str, Scalar] = {}
