@@ -34,6 +34,7 @@ CASES = (
     ("systolic OS, memory scalesim (exact)", Space(dataflows=("os",), rows=(16, 32), cols=(16, 32))),
     ("systolic WS, memory scalesim (exact)", Space(dataflows=("ws",), rows=(16, 32), cols=(16, 32))),
     ("systolic OS, memory default (exact)", Space(dataflows=("os",), rows=(16, 32), cols=(16, 32), memory=("default",))),
+    ("systolic OS/WS/IS, memory scalesim, closed-form", Space(dataflows=("os", "ws", "is"), rows=tuple(range(8, 72, 8)), cols=tuple(range(8, 72, 8)), counts=("closed-form",))),
 )  # fmt: skip
 """(what, space): each sweep is sized to take seconds, not minutes."""
 
