@@ -226,6 +226,10 @@ class SystolicMapping:
             return (self.t - 1 + self.rows) + self.cols - 1
         return (self.rows + self.rows + self.cols + self.t - 2) + self.cols - 1
 
+    def fold_averages(self) -> tuple[float, float]:
+        """(mapping efficiency, compute utilization) in one pass over the folds."""
+        return _fold_means(self.sr, self.sc, self.rows, self.cols, self.t, self._fold_cycles())
+
     def mapping_efficiency(self) -> float:
         """Mean over folds of used / available PEs, as SCALE-Sim averages it (a fraction)."""
         return _fold_means(self.sr, self.sc, self.rows, self.cols, self.t, self._fold_cycles())[0]

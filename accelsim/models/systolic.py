@@ -2,7 +2,9 @@
 
 Options: `batch` (images per GEMM, default 1), `memory` (`scalesim`: SCALE-Sim's CALC-mode memory
 model counter for counter; `default`: sound double-buffered SRAMs), `cycle_by_cycle` (replay every
-cycle, small layers only), `reports_dir` (also write SCALE-Sim's three report CSVs there).
+cycle, small layers only), `reports_dir` (also write SCALE-Sim's three report CSVs there),
+`counts` (`exact`: replay the demand stream; `closed-form`: the same counters from the fold
+structure, for design-space sweeps; results say so in the `counts` and `approximate` columns).
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ from accelsim.workload.network import Network
 
 def check_options(options: dict) -> dict:
     """Strict option values: batch a positive int (or None), a known memory model, a bool
-    cycle_by_cycle, reports_dir a path (or None)."""
+    cycle_by_cycle, reports_dir a path (or None), a known way of counting, and no option the
+    closed forms cannot honour (they replay no cycle and write no SCALE-Sim report)."""
     import os
 
     from accelsim.engine.limits import check_batch
+    from accelsim.engine.systolic.closed_form import COUNTS
     from accelsim.engine.systolic.engine import MEMORY_MODELS
 
     if options["batch"] is not None:
@@ -32,6 +36,18 @@ def check_options(options: dict) -> dict:
         raise AccelsimError(
             f"option 'reports_dir' must be a directory path, got {short_repr(reports)}"
         )
+    check_choice("counts", options["counts"], COUNTS)
+    if options["counts"] == "closed-form":
+        if options["cycle_by_cycle"]:
+            raise AccelsimError(
+                "option 'cycle_by_cycle' replays every cycle: it needs counts 'exact', not "
+                "'closed-form'"
+            )
+        if reports is not None:
+            raise AccelsimError(
+                "option 'reports_dir' writes SCALE-Sim's reports from the exact replay: it "
+                "needs counts 'exact', not 'closed-form'"
+            )
     return dict(options)
 
 
@@ -46,7 +62,8 @@ def evaluate(network: Network, accelerator: Accelerator, options: dict) -> list[
         raise AccelsimError("SCALE-Sim reports need memory 'scalesim'")
     if options["cycle_by_cycle"] and memory != "scalesim":
         raise AccelsimError("the cycle-by-cycle path models memory 'scalesim' only")
-    results = simulate_network(network, array, memory, batch, options["cycle_by_cycle"])
+    results = simulate_network(network, array, memory, batch, options["cycle_by_cycle"],
+                               options["counts"])  # fmt: skip
     if options["reports_dir"] is not None:
         from accelsim.interop.scalesim import write_scalesim_reports
 
@@ -63,12 +80,20 @@ MODEL = Model(
     summary="systolic array (OS/WS/IS) simulator, SCALE-Sim 3.0.0 counter for counter",
     kinds=("systolic",),
     evaluate=evaluate,
-    options={"batch": None, "memory": "scalesim", "cycle_by_cycle": False, "reports_dir": None},
+    options={
+        "batch": None,
+        "memory": "scalesim",
+        "cycle_by_cycle": False,
+        "reports_dir": None,
+        "counts": "exact",
+    },  # fmt: skip
     option_help={
         "batch": "images processed together (default 1)",
         "memory": "scalesim (SCALE-Sim's CALC mode, exactly) or default (double-buffered SRAMs)",
         "cycle_by_cycle": "replay every cycle: same numbers, slow, small layers only",
         "reports_dir": "also write SCALE-Sim's COMPUTE/BANDWIDTH/DETAILED_ACCESS reports here",
+        "counts": "exact (replay the demand stream) or closed-form (the same counters from the "
+        "fold structure, for sweeps; see the counts and approximate columns)",
     },
     table_columns=(
         "layer",

@@ -28,6 +28,22 @@ MAX_ARRAY_PES = 1 << 24
 per-line buffers grow with the array side and the skew of every fold with rows + cols."""
 
 
+MAX_CLOSED_FORM_FOLDS = 2_000_000
+"""Most folds the closed forms handle for one layer: they walk the folds (averages, the default
+model's tile LRU) and keep a few words per fold (the scalesim ifmap model), ~100 MB at the limit.
+VGG-16's conv1_2 has 1.8 x 10^6 folds on a 4 x 4 IS array at batch 1 (2 x 10^5 in OS)."""
+
+
+def check_closed_form_budget(gemm: ConvGemm, mapping: SystolicMapping) -> None:
+    """Refuse a GEMM with more folds than the closed forms handle, naming the knob."""
+    if mapping.folds > MAX_CLOSED_FORM_FOLDS:
+        raise AccelsimError(
+            f"layer '{gemm.name}': {mapping.folds} folds on a {mapping.rows} x {mapping.cols} "
+            f"array (batch {gemm.batch}), more than the closed forms' limit of "
+            f"{MAX_CLOSED_FORM_FOLDS}; use a larger array or a smaller batch"
+        )
+
+
 def check_gemm_budget(gemm: ConvGemm, mapping: SystolicMapping) -> None:
     """Refuse a GEMM whose simulation would exceed a limit, naming the knob."""
     where = f"layer '{gemm.name}'"

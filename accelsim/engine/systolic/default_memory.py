@@ -97,14 +97,42 @@ def _tile_keys(mapping: SystolicMapping, operand: str) -> list[tuple[int, int]]:
 def simulate_gemm_default(gemm: ConvGemm, array: SystolicArray) -> GemmCounters:
     """Counters of one GEMM under the sound double-buffered model."""
     m = SystolicMapping.of(gemm, array.rows, array.cols, array.dataflow)
-    requests = sram_requests(gemm, m)
-    half = tuple(words // 2 for words in array.sram_words)
+    half = array.sram_words[0] // 2
+    ifmap_words = gemm.ifmap_words_used()
+    fetched = ifmap_words if ifmap_words <= half else _ifmap_lru_fetches(gemm, m, half)
+    return default_counters(gemm, m, array, fetched)
+
+
+def _ifmap_lru_fetches(gemm: ConvGemm, m: SystolicMapping, capacity: int) -> int:
+    """Ifmap words fetched through the LRU of fold tiles (word by word, see the module)."""
     ar, ac = m.rows, m.cols
 
     def span(fold: int, used: int, block: int, whole: int) -> slice:
         return slice(fold * block, fold * block + used) if fold >= 0 else slice(0, whole)
 
-    dram = {}
+    pix, tap = ifmap_tables(gemm)
+    keys = _tile_keys(m, "ifmap")
+    tiles = {}
+    for fc, fr in dict.fromkeys(keys):
+        taps_or_pixels = span(fr, m.rows_used(fr) if fr >= 0 else 0, ar, m.sr)
+        if m.dataflow == "os":
+            tiles[(fc, fr)] = _ifmap_tile(gemm, pix, tap, taps_or_pixels, slice(0, gemm.k))
+        elif m.dataflow == "ws":
+            tiles[(fc, fr)] = _ifmap_tile(gemm, pix, tap, slice(0, gemm.m), taps_or_pixels)
+        else:
+            pixels = span(fc, m.cols_used(fc), ac, m.sc)
+            tiles[(fc, fr)] = _ifmap_tile(gemm, pix, tap, pixels, taps_or_pixels)
+    space = gemm.batch * gemm.height * gemm.width * gemm.channels
+    return _lru_tile_fetches(tiles, keys, capacity, space)
+
+
+def default_counters(gemm: ConvGemm, m: SystolicMapping, array: SystolicArray,
+                     ifmap_fetches: int) -> GemmCounters:  # fmt: skip
+    """The model's counters given the ifmap words fetched (every other count is a closed form)."""
+    requests = sram_requests(gemm, m)
+    half = tuple(words // 2 for words in array.sram_words)
+    ac = m.cols
+    dram = {"ifmap": ifmap_fetches}
     filter_words = gemm.k * gemm.n
     if m.dataflow == "os":  # a column fold's tile, re-read by every row fold
         dram["filter"] = sum(
@@ -114,24 +142,6 @@ def simulate_gemm_default(gemm: ConvGemm, array: SystolicArray) -> GemmCounters:
         dram["filter"] = filter_words + (m.col_folds - 1) * max(0, filter_words - half[1])
     else:  # WS: every filter word belongs to exactly one fold
         dram["filter"] = filter_words
-    ifmap_words = gemm.ifmap_words_used()
-    if ifmap_words <= half[0]:
-        dram["ifmap"] = ifmap_words
-    else:
-        pix, tap = ifmap_tables(gemm)
-        keys = _tile_keys(m, "ifmap")
-        tiles = {}
-        for fc, fr in dict.fromkeys(keys):
-            taps_or_pixels = span(fr, m.rows_used(fr) if fr >= 0 else 0, ar, m.sr)
-            if m.dataflow == "os":
-                tiles[(fc, fr)] = _ifmap_tile(gemm, pix, tap, taps_or_pixels, slice(0, gemm.k))
-            elif m.dataflow == "ws":
-                tiles[(fc, fr)] = _ifmap_tile(gemm, pix, tap, slice(0, gemm.m), taps_or_pixels)
-            else:
-                pixels = span(fc, m.cols_used(fc), ac, m.sc)
-                tiles[(fc, fr)] = _ifmap_tile(gemm, pix, tap, pixels, taps_or_pixels)
-        space = gemm.batch * gemm.height * gemm.width * gemm.channels
-        dram["ifmap"] = _lru_tile_fetches(tiles, keys, half[0], space)
     outputs = gemm.m * gemm.n
     ofmap_writes, ofmap_reads = outputs, 0
     if m.dataflow != "os" and m.row_folds > 1:
@@ -142,6 +152,7 @@ def simulate_gemm_default(gemm: ConvGemm, array: SystolicArray) -> GemmCounters:
     lpf = m.lines_per_fold
     last = (m.folds - 1) * lpf
     spans = {}
+    efficiency, utilization = m.fold_averages()
     for name in ("ifmap", "filter", "ofmap"):
         lo, _ = operand_lines(name, m, 0, 0)
         _, hi = operand_lines(name, m, m.row_folds - 1, m.col_folds - 1)
@@ -151,8 +162,8 @@ def simulate_gemm_default(gemm: ConvGemm, array: SystolicArray) -> GemmCounters:
         stall_cycles=0,
         cycles_incl_prefetch=None,
         macs=gemm.macs,
-        mapping_efficiency=m.mapping_efficiency(),
-        compute_utilization=m.compute_utilization(),
+        mapping_efficiency=efficiency,
+        compute_utilization=utilization,
         sram_ifmap_reads=requests.ifmap_reads,
         sram_filter_reads=requests.filter_reads,
         sram_ofmap_writes=requests.ofmap_writes,

@@ -3,7 +3,9 @@
 `simulate_layer` runs one conv/FC layer (all its groups, the whole batch) under a memory model:
 `scalesim` (SCALE-Sim 3.0.0's default CALC mode, exactly) or `default` (sound double-buffered
 SRAMs); `demand=True` uses the cycle-by-cycle path instead of the fast one (small layers only;
-scalesim model).
+scalesim model); `counts="closed-form"` derives the same counters from the fold structure without
+replaying anything (`closed_form`: exact, except the scalesim ifmap DRAM reads when its window
+changes over reused words, which are approximate and named in the result).
 
 Energy uses the configuration's `EnergyTable` through `energy_from_counts`, with systolic
 structures mapped onto its levels: MAC = every multiply-accumulate the array performs (no zero
@@ -17,7 +19,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from accelsim.energy.record import AccessCounts, energy_from_counts
-from accelsim.engine.systolic.budget import check_gemm_budget
+from accelsim.engine.systolic.budget import check_closed_form_budget, check_gemm_budget
+from accelsim.engine.systolic.closed_form import (
+    COUNTS,
+    ClosedFormGemm,
+    default_closed_form,
+    scalesim_closed_form,
+)
 from accelsim.engine.systolic.counters import GemmCounters
 from accelsim.engine.systolic.default_memory import simulate_gemm_default
 from accelsim.engine.systolic.demand import check_demand_budget, simulate_gemm_demand
@@ -41,6 +49,8 @@ class SystolicLayerResult:
 
     `per_gemm` is what SCALE-Sim would report for one of the `repeats` identical groups; totals
     (cycles and counters) cover all groups and the whole batch, groups run one after another.
+    `counts` says how they were counted (`exact` replay or `closed-form`); `approximate` names
+    the `GemmCounters` fields that are approximations (closed forms only).
     """
 
     layer: str
@@ -48,6 +58,8 @@ class SystolicLayerResult:
     gemm: ConvGemm
     repeats: int
     per_gemm: GemmCounters
+    counts: str = "exact"
+    approximate: tuple[str, ...] = ()
 
     def total(self, field: str) -> int:
         return getattr(self.per_gemm, field) * self.repeats
@@ -67,6 +79,22 @@ def _check_memory(memory: str) -> None:
         raise AccelsimError(f"memory must be one of {', '.join(MEMORY_MODELS)}, got {memory!r}")
 
 
+def _check_counts(counts: str, demand: bool) -> None:
+    if counts not in COUNTS:
+        raise AccelsimError(f"counts must be one of {', '.join(COUNTS)}, got {counts!r}")
+    if demand and counts != "exact":
+        raise AccelsimError("the cycle-by-cycle path replays every cycle: it counts 'exact' only")
+
+
+def _closed_form(gemm: ConvGemm, repeats: int, array: SystolicArray,
+                 memory: str) -> SystolicLayerResult:  # fmt: skip
+    check_closed_form_budget(gemm, SystolicMapping.of(gemm, array.rows, array.cols, array.dataflow))
+    result: ClosedFormGemm = (scalesim_closed_form(gemm, array) if memory == "scalesim"
+                              else default_closed_form(gemm, array))  # fmt: skip
+    return SystolicLayerResult(gemm.name, memory, gemm, repeats, result.counters, "closed-form",
+                               result.approximate)  # fmt: skip
+
+
 def _gemm_of(layer: ConvLayer | ConvGemm, memory: str, batch: int) -> tuple[ConvGemm, int]:
     if isinstance(layer, ConvGemm):
         return layer, 1
@@ -78,14 +106,18 @@ def _gemm_of(layer: ConvLayer | ConvGemm, memory: str, batch: int) -> tuple[Conv
 
 
 def simulate_layer(layer: ConvLayer | ConvGemm, array: SystolicArray, memory: str = "scalesim",
-                   batch: int = 1, demand: bool = False) -> SystolicLayerResult:  # fmt: skip
+                   batch: int = 1, demand: bool = False,
+                   counts: str = "exact") -> SystolicLayerResult:  # fmt: skip
     """Simulate one conv/FC layer (or a bare GEMM) on `array`.
 
     In `scalesim` mode a layer uses SCALE-Sim's output-size rule, ceil((H - R) / U) + 1, so a
     topology whose stride does not divide H - R gets SCALE-Sim's overhanging last window.
     """
     _check_memory(memory)
+    _check_counts(counts, demand)
     gemm, repeats = _gemm_of(layer, memory, batch)
+    if counts == "closed-form":
+        return _closed_form(gemm, repeats, array, memory)
     check_gemm_budget(gemm, SystolicMapping.of(gemm, array.rows, array.cols, array.dataflow))
     if demand:
         if memory != "scalesim":
@@ -99,13 +131,22 @@ def simulate_layer(layer: ConvLayer | ConvGemm, array: SystolicArray, memory: st
 
 
 def simulate_network(network: Network, array: SystolicArray, memory: str = "scalesim",
-                     batch: int = 1, demand: bool = False) -> list[SystolicLayerResult]:  # fmt: skip
+                     batch: int = 1, demand: bool = False,
+                     counts: str = "exact") -> list[SystolicLayerResult]:  # fmt: skip
     """Every conv/FC layer of a network, in order (read-buffer replays run in parallel).
 
-    `demand=True` replays every cycle instead (scalesim model, small layers only).
+    `demand=True` replays every cycle instead (scalesim model, small layers only);
+    `counts="closed-form"` replays nothing (see `closed_form`).
     """
     _check_memory(memory)
+    _check_counts(counts, demand)
     pairs = [_gemm_of(layer, memory, batch) for layer in network.compute_layers]
+    if counts == "closed-form":
+        for gemm, _ in pairs:  # every layer's cost is checked before any is counted
+            check_closed_form_budget(
+                gemm, SystolicMapping.of(gemm, array.rows, array.cols, array.dataflow)
+            )
+        return [_closed_form(g, r, array, memory) for g, r in pairs]
     for gemm, _ in pairs:  # every layer's cost is checked before any is simulated
         mapping = SystolicMapping.of(gemm, array.rows, array.cols, array.dataflow)
         check_gemm_budget(gemm, mapping)
@@ -198,6 +239,9 @@ def layer_result(layer: ConvLayer, result: SystolicLayerResult, config: Accelera
     }
     if result.memory == "scalesim":
         extra["cycles_incl_prefetch"] = result.cycles_incl_prefetch
+    if result.counts != "exact":  # only here: the exact path's columns stay as they were
+        extra["counts"] = result.counts
+        extra["approximate"] = ", ".join(result.approximate)
     return LayerResult(
         layer=layer.name,
         group=layer.group_label or layer.name,

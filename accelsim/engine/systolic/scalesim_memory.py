@@ -135,9 +135,10 @@ def _read_buffer(job: _Job, operand: int) -> tuple[int, int, int, int, int]:
     return int(out[0]), int(out[1]), int(out[2]), int(out[4]), int(out[5])
 
 
-def _prepare(gemm: ConvGemm, array: SystolicArray, words: tuple[int, int, int] | None) -> _Job:
-    """Map the GEMM and replay its ofmap write buffer (the stalls every cycle number needs)."""
-    m = SystolicMapping.of(gemm, array.rows, array.cols, array.dataflow)
+def check_scalesim_buffers(
+    array: SystolicArray, words: tuple[int, int, int] | None
+) -> tuple[int, int, int]:
+    """The SRAM sizes in words (`words` overrides the array's), refused if SCALE-Sim cannot run."""
     if array.word_bytes != 1:
         raise AccelsimError(
             f"memory 'scalesim' models SCALE-Sim's 1-byte words: the array is {array.bits}-bit "
@@ -148,6 +149,13 @@ def _prepare(gemm: ConvGemm, array: SystolicArray, words: tuple[int, int, int] |
         raise AccelsimError("SRAM too small: SCALE-Sim needs at least 100 words per read buffer")
     if words[2] < 2:
         raise AccelsimError("SRAM too small: the ofmap buffer needs at least 2 words")
+    return words
+
+
+def _prepare(gemm: ConvGemm, array: SystolicArray, words: tuple[int, int, int] | None) -> _Job:
+    """Map the GEMM and replay its ofmap write buffer (the stalls every cycle number needs)."""
+    m = SystolicMapping.of(gemm, array.rows, array.cols, array.dataflow)
+    words = check_scalesim_buffers(array, words)
     ev_line, ev_amt, n_ev, info = kernels.ofmap_write_buffer(
         DATAFLOW_CODES[m.dataflow], m.rows, m.cols, m.sr, m.sc, m.t, m.row_folds, m.col_folds,
         m.lines_per_fold, words[2])  # fmt: skip
