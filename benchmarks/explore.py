@@ -97,7 +97,8 @@ def main() -> None:
             "every (layer, design) pair reported, identical layers included.",
             "",
             f"Measured {when} on {platform.machine()}, {os.cpu_count()} CPUs, Python "
-            f"{platform.python_version()}:",
+            f"{platform.python_version()}, load average {os.getloadavg()[0]:.2f} at the end "
+            "(other work on the machine slows the pool most):",
             "",
             f"| model | design points | covered | evaluated | 1 process | layer-configs/s | "
             f"{args.jobs} processes | layer-configs/s |",
