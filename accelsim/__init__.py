@@ -4,14 +4,9 @@
 `accelsim.api`. Importing accelsim loads no numerical library and changes no global state.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from functools import cache
 
 from accelsim.errors import AccelsimError
-
-try:
-    __version__ = version("accelsim")
-except PackageNotFoundError:  # a source tree that is not installed
-    __version__ = "0+unknown"
 
 _API = {
     "run": "accelsim.api",
@@ -19,6 +14,8 @@ _API = {
     "evaluate_each": "accelsim.api",
     "compare": "accelsim.comparison",
     "summarize": "accelsim.comparison",
+    "explore": "accelsim.exploration",
+    "pareto": "accelsim.exploration",
     "as_network": "accelsim.api",
     "load_network": "accelsim.workload.loaders",
     "builtin_network": "accelsim.workload.builtin",
@@ -26,13 +23,29 @@ _API = {
     "load_accelerator": "accelsim.hardware.config",
     "preset": "accelsim.hardware.presets",
     "results_frame": "accelsim.models.result",
+    "area_of": "accelsim.area",
 }
 
 __all__ = ["AccelsimError", "__version__", *_API]
 
 
-def __getattr__(name: str):
-    """The API's functions, imported when first used (keeps `import accelsim` cheap)."""
+@cache
+def _installed_version() -> str:
+    """The version in the installed package's metadata (importlib.metadata costs tens of ms to
+    import, so it is read only when asked)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("accelsim")
+    except PackageNotFoundError:  # a source tree that is not installed
+        return "0+unknown"
+
+
+def __getattr__(name: str) -> object:
+    """`__version__` and the API's functions, looked up when first used (keeps `import accelsim`
+    cheap)."""
+    if name == "__version__":
+        return _installed_version()
     if name in _API:
         import importlib
 

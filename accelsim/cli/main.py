@@ -11,7 +11,6 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from accelsim import __version__
 from accelsim.errors import AccelsimError
 from accelsim.files.reading import short_repr
 
@@ -26,6 +25,7 @@ SUBCOMMANDS = (
     "accelsim.cli.accelerator",
     "accelsim.cli.energy",
     "accelsim.cli.compare",
+    "accelsim.cli.explore",
     "accelsim.cli.simulate",
     "accelsim.cli.partition",
     "accelsim.cli.validate",
@@ -46,13 +46,33 @@ class OneLineParser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+class VersionAction(argparse.Action):
+    """`--version`: argparse's version action, the version read from the package metadata only
+    when asked (importing importlib.metadata costs every other command tens of ms)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS) -> None:
+        super().__init__(
+            option_strings,
+            dest=dest,
+            default=argparse.SUPPRESS,
+            nargs=0,
+            help="show program's version number and exit",
+        )
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        import accelsim
+
+        sys.stdout.write(f"{parser.prog} {accelsim.__version__}\n")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(
         prog="accelsim",
         description="Simulate CNN accelerators, model their energy, and partition CNNs between "
         "a client and the cloud.",
     )
-    parser.add_argument("--version", action="version", version=f"accelsim {__version__}")
+    parser.add_argument("--version", action=VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     sub.required = True
     for module_name in SUBCOMMANDS:
@@ -132,6 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args) or 0)
     except AccelsimError as exc:
         sys.stderr.write(one_line(f"accelsim: error: {exc}") + "\n")
+        return int(getattr(exc, "exit_code", EXIT_USAGE))
     except BrokenPipeError:  # the reader went away (`accelsim ... | head`): nothing to say
         _silence_stdout()
         return EXIT_BROKEN_PIPE

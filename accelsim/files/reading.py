@@ -15,7 +15,6 @@ import json
 import math
 import os
 import stat
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -121,7 +120,12 @@ def parse_structured(text: str, suffix: str) -> Any:
         if suffix == ".json":
             return json.loads(text, parse_constant=_refuse_constant)
         if suffix == ".toml":
-            return tomllib.loads(text)
+            import tomllib  # imported here: only a TOML file needs it
+
+            try:
+                return tomllib.loads(text)
+            except tomllib.TOMLDecodeError as exc:
+                raise ValueError(str(exc).splitlines()[0]) from None
         import yaml
 
         try:
@@ -130,7 +134,7 @@ def parse_structured(text: str, suffix: str) -> Any:
             raise ValueError(str(exc).replace("\n", " ")) from None
     except RecursionError:
         raise ValueError(f"nested deeper than {MAX_DEPTH} levels") from None
-    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
+    except json.JSONDecodeError as exc:
         raise ValueError(str(exc).splitlines()[0]) from None
 
 

@@ -21,7 +21,6 @@ from accelsim.errors import AccelsimError
 from accelsim.files.reading import input_path, read_structured, short_repr
 from accelsim.hardware.accelerator import DATAFLOW_KIND, Accelerator
 from accelsim.hardware.presets import DEFAULT_FOR_KIND, PRESETS, preset
-from accelsim.hardware.schema import HARDWARE_SCHEMAS, Energy, Rlc, Top, given
 from accelsim.hardware.spatial import SpatialArray
 from accelsim.hardware.systolic import SystolicArray
 
@@ -36,7 +35,10 @@ DEFAULT_BITS = {"spatial": 16, "systolic": 8}
 
 def accelerator_from_dict(data: Any, origin: str = "accelerator") -> Accelerator:
     """Build an accelerator from a parsed file (`accelsim.hardware.schema`: strict types, sane
-    ranges, no unknown keys); each error is one line naming `origin` and the table.field."""
+    ranges, no unknown keys); each error is one line naming `origin` and the table.field.
+    The schemas (pydantic) are imported here: only a file, never a preset, needs them."""
+    from accelsim.hardware.schema import HARDWARE_SCHEMAS, Energy, Rlc, Top, given
+
     top = given(Top, data, origin)
     kind = top.get("kind", "spatial")
     hardware = given(HARDWARE_SCHEMAS[kind], top.get("hardware", {}), origin, "hardware")

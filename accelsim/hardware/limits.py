@@ -55,6 +55,14 @@ MAX_CONTROL_FRACTION = 0.99
 """Largest control share of on-chip energy: at 0.99 control costs 99x the datapath; a share of 1
 would make control energy infinite."""
 
+MIN_TECHNOLOGY_NM = 2
+"""Smallest technology node (2 nm): the node name of the newest logic processes (a node name is
+a label, not a feature size)."""
+
+MAX_TECHNOLOGY_NM = 250
+"""Largest technology node (250 nm): older than the 180 and 130 nm processes still used for
+low-cost test chips. The area model covers a narrower range (`accelsim.area`)."""
+
 MAX_NAME_CHARS = 200
 """Longest accelerator or energy table name (printed in every report row)."""
 

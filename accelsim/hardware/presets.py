@@ -1,15 +1,16 @@
 """Built-in accelerators, each from its source.
 
-- `eyeriss`, `eyeriss-8bit`: the Eyeriss chip (Chen et al., IEEE JSSC 52(1) 2017) with CNNergy's
-  energy table (NeuPart, TVLSI 2020) and the chip's RLC format.
+- `eyeriss`, `eyeriss-8bit`: the Eyeriss chip (Chen et al., IEEE JSSC 52(1) 2017; TSMC 65 nm) with
+  CNNergy's energy table (NeuPart, TVLSI 2020) and the chip's RLC format.
 - `scalesim-32x32`: SCALE-Sim's example configuration (`configs/scale.cfg`: a 32 x 32
   output-stationary array with 64 kB ifmap, filter and ofmap SRAMs) in SCALE-Sim 3.0.0's default
   `InterfaceBandwidth: CALC` mode. SCALE-Sim counts one word per byte, so the preset is 8 bit.
   SCALE-Sim has no clock and no energy model: the clock is accelsim's default 200 MHz and the
   energy table CNNergy's 8-bit 65 nm table (a stand-in that prices systolic and row-stationary
-  designs alike, not a measurement of any systolic chip).
+  designs alike, not a measurement of any systolic chip). SCALE-Sim states no technology node
+  either: the preset's 65 nm is that of the stand-in energy table.
 - `tpu-v1`: a TPU-v1-like array (Jouppi et al., ISCA 2017, `docs/presets.md`): 256 x 256 8-bit
-  MACs, weight-stationary, 700 MHz; the 24 MiB Unified Buffer as the ifmap SRAM, the 4 MiB of
+  MACs, weight-stationary, 700 MHz, 28 nm; the 24 MiB Unified Buffer as the ifmap SRAM, the 4 MiB of
   32-bit accumulators (1 Mi values) as the ofmap SRAM, and a double-buffered pair of 64 KiB weight
   tiles as the filter SRAM. Energy: the same 65 nm 8-bit stand-in table, with no clock power (the
   paper gives none apart from total power).
@@ -39,14 +40,19 @@ def _check_bits(name: str, bits: int, allowed: tuple[int, ...]) -> None:
         )
 
 
+EYERISS_TECHNOLOGY_NM = 65
+"""TSMC 65 nm LP (JSSC 2017, Table IV)."""
+
+
 def eyeriss(bits: int = 16) -> Accelerator:
     """Eyeriss at 16 or 8 bit; at 8 bit each scratchpad holds twice as many words."""
     _check_bits("eyeriss", bits, (8, 16))
     if bits == 16:
-        hw = SpatialArray(name="eyeriss")
+        hw = SpatialArray(name="eyeriss", technology_nm=EYERISS_TECHNOLOGY_NM)
     else:
         hw = SpatialArray(
             name="eyeriss-8bit",
+            technology_nm=EYERISS_TECHNOLOGY_NM,
             bits=8,
             spad_ifmap_words=24,
             spad_filter_words=448,
@@ -56,11 +62,22 @@ def eyeriss(bits: int = 16) -> Accelerator:
     return Accelerator(hw.name, hw, eyeriss_energy(bits), chip_rlc_format(bits))
 
 
+SCALESIM_TECHNOLOGY_NM = 65
+"""SCALE-Sim states no node: the 65 nm of the stand-in energy table (CNNergy's)."""
+
+
 def scalesim_32x32(bits: int = 8) -> Accelerator:
     """SCALE-Sim's example 32 x 32 OS array with 64 kB SRAMs (8 bit: SCALE-Sim's one-byte words)."""
     _check_bits("scalesim-32x32", bits, (8, 16))
     name = "scalesim-32x32" if bits == 8 else "scalesim-32x32-16bit"
-    hw = SystolicArray(name=name, rows=32, cols=32, dataflow="os", bits=bits)
+    hw = SystolicArray(
+        name=name,
+        rows=32,
+        cols=32,
+        dataflow="os",
+        bits=bits,
+        technology_nm=SCALESIM_TECHNOLOGY_NM,
+    )
     return Accelerator(name, hw, eyeriss_energy(bits), chip_rlc_format(bits))
 
 
@@ -68,6 +85,8 @@ TPU_V1_CLOCK_HZ = 700e6
 TPU_V1_UNIFIED_BUFFER_KB = 24 * 1024
 TPU_V1_ACCUMULATOR_VALUES = 4096 * 256
 TPU_V1_WEIGHT_TILE_KB = 64
+TPU_V1_TECHNOLOGY_NM = 28
+"""28 nm (ISCA 2017, Table 2)."""
 
 
 def tpu_v1(bits: int = 8) -> Accelerator:
@@ -83,6 +102,7 @@ def tpu_v1(bits: int = 8) -> Accelerator:
         ofmap_sram_kb=TPU_V1_ACCUMULATOR_VALUES // 1024,
         bits=8,
         clock_hz=TPU_V1_CLOCK_HZ,
+        technology_nm=TPU_V1_TECHNOLOGY_NM,
     )
     energy = replace(eyeriss_energy(8), name="tpu-v1 (65 nm stand-in)", clock_power_w=0.0)
     return Accelerator("tpu-v1", hw, energy, chip_rlc_format(8))

@@ -58,6 +58,7 @@ SramKb = Annotated[int, Field(ge=1, le=L.MAX_BUFFER_KB)]
 ClockHz = Annotated[float, Field(ge=L.MIN_CLOCK_HZ, le=L.MAX_CLOCK_HZ)]
 BusBits = Annotated[int, Field(ge=8, le=L.MAX_BUS_BITS)]
 AccessPj = Annotated[float, Field(ge=L.MIN_ACCESS_PJ, le=L.MAX_ACCESS_PJ)]
+TechnologyNm = Annotated[int, Field(ge=L.MIN_TECHNOLOGY_NM, le=L.MAX_TECHNOLOGY_NM)]
 
 
 OMITTED: Any = None
@@ -86,6 +87,7 @@ class SpatialHardware(BaseModel):
     noc_ifmap_bits: BusBits = OMITTED
     noc_psum_bits: BusBits = OMITTED
     local_link_bits: BusBits = OMITTED
+    technology_nm: TechnologyNm = OMITTED
 
 
 class SystolicHardware(BaseModel):
@@ -100,6 +102,7 @@ class SystolicHardware(BaseModel):
     ofmap_sram_kb: SramKb = OMITTED
     bits: Bits = OMITTED
     clock_hz: ClockHz = OMITTED
+    technology_nm: TechnologyNm = OMITTED
 
 
 class Energy(BaseModel):

@@ -13,7 +13,9 @@ from accelsim.hardware.limits import (
     MAX_CLOCK_HZ,
     MAX_SPAD_WORDS,
     MAX_SPATIAL_DIM,
+    MAX_TECHNOLOGY_NM,
     MIN_CLOCK_HZ,
+    MIN_TECHNOLOGY_NM,
     WORD_BITS,
     check_int,
     check_name,
@@ -36,8 +38,9 @@ class SpatialArray:
 
     Scratchpad sizes are in words of `bits`; buffer sizes in kB of 1024 bytes. Defaults are
     Eyeriss (Chen et al., JSSC 2017): 12 x 14 PEs, 12/224/24-word ifmap/filter/psum spads, a 108 kB
-    GLB of which 100 kB hold ifmaps and psums, 200 MHz core clock, a 64-bit DRAM link at 60 MHz.
-    Its dataflow is row-stationary (`dataflows.row_stationary`).
+    GLB of which 100 kB hold ifmaps and psums, 200 MHz core clock, a 64-bit DRAM link at 60 MHz,
+    TSMC 65 nm (`technology_nm`: the process node in nm, the area model's input). Its dataflow is
+    row-stationary (`dataflows.row_stationary`).
     """
 
     kind: ClassVar[str] = "spatial"
@@ -60,10 +63,12 @@ class SpatialArray:
     noc_ifmap_bits: int = 16
     noc_psum_bits: int = 64
     local_link_bits: int = 64
+    technology_nm: int = 65
 
     def __post_init__(self) -> None:
         owner = f"spatial array {short_repr(self.name)}"
         check_name("spatial array", "name", self.name)
+        check_int(owner, "technology_nm", self.technology_nm, MIN_TECHNOLOGY_NM, MAX_TECHNOLOGY_NM)
         check_int(owner, "bits", self.bits, min(WORD_BITS), max(WORD_BITS))
         if self.bits not in WORD_BITS:
             raise AccelsimError(f"{owner}: bits must be 8 or 16, got {self.bits}")

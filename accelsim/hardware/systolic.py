@@ -3,7 +3,9 @@
 SRAM sizes are in kB of 1024 bytes; a buffer of `k` kB holds `1024 * k / word_bytes` words of
 `bits`. At 8 bit that is SCALE-Sim's convention (one word per byte), which its memory model needs.
 The dataflow says what stays in the array: `os` (outputs), `ws` (weights) or `is` (inputs).
-`clock_hz` turns cycles into seconds (SCALE-Sim itself counts cycles only).
+`clock_hz` turns cycles into seconds (SCALE-Sim itself counts cycles only). `technology_nm` is the
+process node in nm, the area model's input; SCALE-Sim states none, so the default is the 65 nm of
+the energy table the systolic presets borrow (CNNergy's, a stand-in).
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from accelsim.hardware.limits import (
     MAX_ARRAY_DIM,
     MAX_BUFFER_KB,
     MAX_CLOCK_HZ,
+    MAX_TECHNOLOGY_NM,
     MIN_CLOCK_HZ,
+    MIN_TECHNOLOGY_NM,
     WORD_BITS,
     check_int,
     check_name,
@@ -44,10 +48,12 @@ class SystolicArray:
     bits: int = 8
     clock_hz: float = 200e6
     name: str = "systolic"
+    technology_nm: int = 65
 
     def __post_init__(self) -> None:
         check_name("systolic array", "name", self.name)
         owner = f"systolic array {short_repr(self.name)}"
+        check_int(owner, "technology_nm", self.technology_nm, MIN_TECHNOLOGY_NM, MAX_TECHNOLOGY_NM)
         for field in ("rows", "cols"):
             check_int(owner, field, getattr(self, field), 1, MAX_ARRAY_DIM)
         check_int(owner, "bits", self.bits, min(WORD_BITS), max(WORD_BITS))

@@ -48,6 +48,10 @@ class Model:
     check_options: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     """Checks the merged options (strict types, known choices), returning them normalised;
     raises AccelsimError naming the option, its value and the choices."""
+    ignores: tuple[str, ...] = ()
+    """Layer fields the model's results do not depend on (`reads_image` and `input_zero`: the
+    layer's place in its network), so a sweep evaluates layers that differ only in them once;
+    `tests/models/test_ignored_fields.py` checks the claim."""
 
 
 def _discover() -> dict[str, Model]:

@@ -112,4 +112,12 @@ MODEL = Model(
     ),  # fmt: skip
     plot="accelsim.report.systolic_plot:plot_systolic_layers",
     check_options=check_options,
+    ignores=(
+        "ifmap_zero",
+        "ifmap_zero_unpadded",
+        "ofmap_zero",
+        "batch_n",
+        "reads_image",
+        "input_zero",
+    ),  # SCALE-Sim's model moves every word: no zero gating, no coding; batch is an option
 )

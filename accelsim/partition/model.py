@@ -23,7 +23,6 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
-from accelsim.coding.rlc import coded_bits, load_activations
 from accelsim.errors import AccelsimError
 from accelsim.files.reading import short_repr
 from accelsim.hardware.accelerator import Accelerator
@@ -260,6 +259,8 @@ def _cut_bits(
             bits.append(float(result_bits))
             sources.append("result")
         elif cut.name in acts:
+            from accelsim.coding.rlc import coded_bits  # the codec: only for given activations
+
             array = acts[cut.name]
             if np.size(array) != cut.values:
                 raise AccelsimError(
@@ -305,6 +306,8 @@ def partition_model(
     if not (math.isfinite(result_bits) and result_bits >= 0):
         raise AccelsimError(f"result bits must be a non-negative number, got {result_bits}")
     if isinstance(activations, str | os.PathLike):
+        from accelsim.coding.activation_files import load_activations
+
         activations = load_activations(activations)
     cuts = cut_points(network)
     bits, sources = _cut_bits(

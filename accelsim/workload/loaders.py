@@ -24,20 +24,35 @@ file, the layer and the field.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from accelsim.errors import AccelsimError
 from accelsim.files.reading import read_structured, read_text, short_repr
 from accelsim.workload.builtin import builtin_network
-from accelsim.workload.declarative import network_from_dict
 from accelsim.workload.layer_csv import layer_from_row, read_layer_csv
 from accelsim.workload.network import Network
 
-__all__ = ["load_network", "load_network_file", "layer_from_row", "network_from_dict",
-           "read_layer_csv"]  # fmt: skip
+__all__ = [
+    "load_network",
+    "load_network_file",
+    "layer_from_row",
+    "network_from_dict",  # noqa: F822 - imported when first used, by `__getattr__`
+    "read_layer_csv",
+]
 
 NETWORK_SUFFIXES = (".csv", ".json", ".toml", ".yaml", ".yml")
+
+
+def __getattr__(name: str) -> Callable[..., Network]:
+    """`network_from_dict`, imported when first used: its strict schema needs pydantic, which a
+    built-in network or a CSV file does not."""
+    if name == "network_from_dict":
+        from accelsim.workload.declarative import network_from_dict
+
+        return network_from_dict
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def load_network(spec: Any) -> Network:
@@ -73,5 +88,7 @@ def load_network_file(path: str | os.PathLike[str]) -> Network:
         raise AccelsimError(
             f"network file '{p}': unknown file type '{p.suffix}' (use {', '.join(NETWORK_SUFFIXES)})"
         )
+    from accelsim.workload.declarative import network_from_dict
+
     data = read_structured(p, "network file")
     return network_from_dict(data, default_name=p.stem, origin=f"network file '{p}'")

@@ -20,7 +20,8 @@ after its last channel group.
 
 Modules: `mapping` (the parameters, parsing, layer geometry), `legality` (which mappings fit the
 array), `enumeration` (all legal mappings as an array), `counts` (exact access counts in closed
-form), `policy` (the mapper: `rank_mappings`, `best_mapping`). Every public name is importable
+form), `search` (the streaming numba mapper kernel), `policy` (the mapper: `best_mapping`; the
+vectorised reference `rank_mappings`, `reference_best_mapping`). Every public name is importable
 from this package.
 """
 
@@ -57,8 +58,10 @@ from dataflows.row_stationary.policy import (
     dram_link_cycles,
     rank_mappings,
     ranking_energy,
+    reference_best_mapping,
     widest_e,
 )
+from dataflows.row_stationary.search import search_mappings
 
 __all__ = [
     "CHIP_MAX_CHANNEL_SETS",
@@ -85,7 +88,9 @@ __all__ = [
     "parse_mapping",
     "rank_mappings",
     "ranking_energy",
+    "reference_best_mapping",
     "rlc_words_array",
+    "search_mappings",
     "set_cap",
     "widest_e",
 ]

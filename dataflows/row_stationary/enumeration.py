@@ -4,10 +4,14 @@
 The candidates are built from divisors (q*r divides C, p*t divides m, m divides M) and the images
 per pass n only up to what the GLB can hold, so the work depends on the layer and the array, not
 on the batch; `MAX_MAPPING_CANDIDATES` and `MAX_MAPPING_ROWS` refuse what would still not fit in
-memory, before it is built.
+memory, before it is built. `mapping_axes` gives the independent choices the rows combine, which
+the streaming mapper (`dataflows.row_stationary.search`) walks without building the rows.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -21,7 +25,7 @@ from dataflows.row_stationary.legality import (
     max_sets,
     set_cap,
 )
-from dataflows.row_stationary.mapping import geometry
+from dataflows.row_stationary.mapping import LayerGeometry, geometry
 
 MAX_MAPPING_CANDIDATES = 50_000_000
 """Most (q, r) x (p, t, m) x e combinations the mapper may test for one layer (a few numpy
@@ -36,8 +40,9 @@ may rank for one layer: ~1 GB at the limit. VGG-16 at batch 16 on Eyeriss has at
 every q, r, p, t, m) reaches it."""
 
 
-def _divisors(x: int) -> list[int]:
-    """The divisors of x in increasing order (O(sqrt x))."""
+@lru_cache(maxsize=4096)
+def _divisors(x: int) -> tuple[int, ...]:
+    """The divisors of x in increasing order (O(sqrt x)); cached, layers repeat their sizes."""
     small, large = [], []
     d = 1
     while d * d <= x:
@@ -46,70 +51,129 @@ def _divisors(x: int) -> list[int]:
             if d * d != x:
                 large.append(x // d)
         d += 1
-    return small + large[::-1]
+    return tuple(small + large[::-1])
+
+
+@lru_cache(maxsize=1024)
+def _qr_pairs(C: int, S: int, spad_ifmap_words: int, num_pes: int) -> tuple[tuple[int, int], ...]:
+    """(q, r) with q*S in the ifmap scratchpad, q*r dividing C and r at most the PEs, q outer."""
+    return tuple(
+        (q, r)
+        for q in range(1, min(spad_ifmap_words // S, C) + 1)
+        if C % q == 0
+        for r in _divisors(C // q)
+        if r <= num_pes
+    )
+
+
+@lru_cache(maxsize=1024)
+def _ptm_triples(M: int, spad_psum_words: int) -> tuple[tuple[int, int, int], ...]:
+    """(p, t, m) with m dividing M, p*t dividing m and p in the psum scratchpad, m outer."""
+    return tuple(
+        (p, t, m)
+        for m in _divisors(M)
+        for p in _divisors(m)
+        if p <= spad_psum_words
+        for t in _divisors(m // p)
+    )
+
+
+@lru_cache(maxsize=1024)
+def qr_array(C: int, S: int, spad_ifmap_words: int, num_pes: int) -> np.ndarray:
+    """`_qr_pairs` as a read-only int64 array of (q, r) rows."""
+    out = np.array(_qr_pairs(C, S, spad_ifmap_words, num_pes), dtype=np.int64).reshape(-1, 2)
+    out.flags.writeable = False
+    return out
+
+
+@lru_cache(maxsize=1024)
+def ptm_array(M: int, spad_psum_words: int) -> np.ndarray:
+    """`_ptm_triples` as a read-only int64 array of (p, t, m) rows."""
+    out = np.array(_ptm_triples(M, spad_psum_words), dtype=np.int64).reshape(-1, 3)
+    out.flags.writeable = False
+    return out
 
 
 def images_per_pass_cap(layer: ConvLayer, hw: SpatialArray, batch: int, e: int) -> int:
     """The most images n a pass of e ofmap rows can hold in the GLB (q*r = m = 1, the smallest
     allocation), at most `batch`: no larger n is legal, so none is enumerated."""
-    geo = geometry(layer)
+    return _images_cap(geometry(layer), glb_capacity_words(hw), batch, e)
+
+
+def _images_cap(geo: LayerGeometry, glb: int, batch: int, e: int) -> int:
     per_image = geo.rows_in(e) * geo.used_width + e * geo.F
-    return min(batch, glb_capacity_words(hw) // per_image)
+    return min(batch, glb // per_image)
 
 
-def enumerate_mappings(
+@dataclass(frozen=True)
+class MappingAxes:
+    """The independent choices a legal mapping combines (int64 rows): `qr` the (q, r) pairs,
+    `ptm` the (p, t, m) triples (m ascending, outermost), `es` the (e, most sets) of each set
+    width whose e = 1 allocation fits the GLB, `caps` the most images per pass of each e."""
+
+    qr: np.ndarray
+    ptm: np.ndarray
+    es: np.ndarray
+    caps: np.ndarray
+
+
+def mapping_axes(
     layer: ConvLayer, hw: SpatialArray, batch: int, max_pe_sets: int | None = MAX_PE_SETS
-) -> np.ndarray:
-    """Every legal mapping as an int64 array of rows (m, n, e, p, q, r, t)."""
+) -> MappingAxes:
+    """The axes of the layer's legal mappings; refuses a layer with more than
+    `MAX_MAPPING_CANDIDATES` combinations to test."""
     check_supported(layer, hw)
     geo = geometry(layer)
-    qr_pairs = [
-        (q, r)
-        for q in range(1, min(hw.spad_ifmap_words // geo.S, geo.C) + 1)
-        if geo.C % q == 0
-        for r in _divisors(geo.C // q)
-        if r <= hw.num_pes
-    ]
-    ptm = [
-        (p, t, m)
-        for m in _divisors(geo.M)
-        for p in _divisors(m)
-        if p <= hw.spad_psum_words
-        for t in _divisors(m // p)
-    ]
-    es = []
+    qr_pairs = qr_array(geo.C, geo.S, hw.spad_ifmap_words, hw.num_pes)
+    ptm = ptm_array(geo.M, hw.spad_psum_words)
+    glb = glb_capacity_words(hw)
+    cap = set_cap(geo, hw, max_pe_sets)
+    es, caps = [], []
     for e in range(1, geo.E + 1):
         set_rows = geo.R * -(-e // hw.pe_cols)
         if set_rows > hw.pe_rows:
             break
-        if images_per_pass_cap(layer, hw, batch, e) >= 1:
-            cap = set_cap(geo, hw, max_pe_sets)
+        images = _images_cap(geo, glb, batch, e)
+        if images >= 1:
             es.append((e, max_sets(set_rows, min(e, hw.pe_cols), hw, cap)))
-    where = f"layer '{layer.name}' on '{hw.name}'"
+            caps.append(images)
     cells = len(es) * len(qr_pairs) * len(ptm)
     if cells > MAX_MAPPING_CANDIDATES:
         raise AccelsimError(
-            f"{where}: {cells} candidate mappings to test, more than {MAX_MAPPING_CANDIDATES} "
-            f"({geo.C} channels, {geo.M} filters per group, {geo.E} ofmap rows); reduce the "
-            "layer, or pin a mapping"
+            f"{_where(layer, hw)}: {cells} candidate mappings to test, more than "
+            f"{MAX_MAPPING_CANDIDATES} ({geo.C} channels, {geo.M} filters per group, {geo.E} "
+            "ofmap rows); reduce the layer, or pin a mapping"
         )
-    if not cells:
-        return np.zeros((0, 7), dtype=np.int64)
-    a_qr = np.array(qr_pairs, dtype=np.int64)
-    a_ptm = np.array(ptm, dtype=np.int64)
-    q = a_qr[:, 0][:, None]
-    r = a_qr[:, 1][:, None]
-    p = a_ptm[:, 0][None, :]
-    t = a_ptm[:, 1][None, :]
-    m = a_ptm[:, 2][None, :]
+    return MappingAxes(
+        qr=qr_pairs,
+        ptm=ptm,
+        es=np.array(es, dtype=np.int64).reshape(-1, 2),
+        caps=np.array(caps, dtype=np.int64),
+    )
+
+
+def _where(layer: ConvLayer, hw: SpatialArray) -> str:
+    return f"layer '{layer.name}' on '{hw.name}'"
+
+
+def _legal_blocks(
+    layer: ConvLayer, hw: SpatialArray, batch: int, axes: MappingAxes
+) -> list[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
+    """Per e, the legal (q, r) x (p, t, m) cells (indices) and their most images per pass: the
+    legal n of a cell are 1 .. that number. Counted first, so that what would not fit in memory
+    is refused unbuilt (more than `MAX_MAPPING_ROWS` legal mappings)."""
+    geo = geometry(layer)
+    q = axes.qr[:, 0][:, None]
+    r = axes.qr[:, 1][:, None]
+    p = axes.ptm[:, 0][None, :]
+    t = axes.ptm[:, 1][None, :]
+    m = axes.ptm[:, 2][None, :]
     base_ok = p * q * geo.S <= hw.spad_filter_words
     glb = glb_capacity_words(hw)
     width = geo.used_width
-    # Per e, the legal n of a (q, r, p, t, m) are 1 .. the most images the GLB holds (at most
-    # the batch): counted first, so that what would not fit in memory is refused unbuilt.
     blocks = []
     total = 0
-    for e, sets in es:
+    for e, sets in axes.es.tolist():
         ok = base_ok & (r * t <= sets)
         n_max = np.minimum(batch, glb // (q * r * geo.rows_in(e) * width + m * e * geo.F))
         ii, jj = np.nonzero(ok & (n_max >= 1))
@@ -117,12 +181,32 @@ def enumerate_mappings(
         total += int(reps.sum())
         if total > MAX_MAPPING_ROWS:
             raise AccelsimError(
-                f"{where}: more than {MAX_MAPPING_ROWS} legal mappings at batch {batch}; reduce "
-                "the batch, or pin a mapping"
+                f"{_where(layer, hw)}: more than {MAX_MAPPING_ROWS} legal mappings at batch "
+                f"{batch}; reduce the batch, or pin a mapping"
             )
         blocks.append((e, ii, jj, reps))
+    return blocks
+
+
+def check_row_limit(layer: ConvLayer, hw: SpatialArray, batch: int, axes: MappingAxes) -> None:
+    """Refuse, as `enumerate_mappings` does, a layer with more than `MAX_MAPPING_ROWS` legal
+    mappings; the exact count is taken only when the bound (every cell at its e's most images
+    per pass) exceeds the limit."""
+    bound = int(axes.caps.sum()) * axes.qr.shape[0] * axes.ptm.shape[0]
+    if bound > MAX_MAPPING_ROWS:
+        _legal_blocks(layer, hw, batch, axes)
+
+
+def enumerate_mappings(
+    layer: ConvLayer, hw: SpatialArray, batch: int, max_pe_sets: int | None = MAX_PE_SETS
+) -> np.ndarray:
+    """Every legal mapping as an int64 array of rows (m, n, e, p, q, r, t)."""
+    axes = mapping_axes(layer, hw, batch, max_pe_sets)
+    if not axes.es.shape[0] * axes.qr.shape[0] * axes.ptm.shape[0]:
+        return np.zeros((0, 7), dtype=np.int64)
+    a_qr, a_ptm = axes.qr, axes.ptm
     out = []
-    for e, ii, jj, reps in blocks:
+    for e, ii, jj, reps in _legal_blocks(layer, hw, batch, axes):
         if ii.size == 0:
             continue
         cell = np.repeat(np.arange(ii.size), reps)

@@ -1,12 +1,33 @@
-"""Start-up: the command line pays only for what a command uses (no numba, pandas or matplotlib to
-parse arguments or print help; no numba to list networks)."""
+"""Start-up: the command line pays only for what a command uses.
+
+Each test runs one command in a fresh interpreter and lists the heavy modules it left loaded:
+parsing arguments and `--help` load none; pydantic (the file schemas) only when a file is read;
+numba only for a simulator or the partitioner's compiled decision; matplotlib only with a plot;
+pandas only once there are results to tabulate. `benchmarks/startup.py` measures what each costs.
+"""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
-HEAVY = ("numba", "pandas", "matplotlib", "scipy")
+HEAVY = (
+    "numba",
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "scipy",
+    "pydantic",
+    "yaml",
+    "tomli_w",
+    "tqdm",
+    "importlib.metadata",
+)
+"""Modules whose import costs a command tens to hundreds of ms (importlib.metadata: tens)."""
+
+NEVER_WITHOUT_A_PLOT = ("matplotlib", "scipy", "tqdm")
+"""Not for any command below: no plot is asked for, scipy is not used, stderr is no terminal."""
 
 
 def loaded_after(code: str) -> list[str]:
@@ -16,27 +37,87 @@ def loaded_after(code: str) -> list[str]:
     return [m for m in last.split(",") if m]
 
 
+def loaded_by(*argv: str) -> set[str]:
+    """The heavy modules a fresh process holds after `accelsim ARGV` (output discarded)."""
+    code = (
+        "import contextlib, io\nfrom accelsim.cli.main import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    try:\n        code = main({list(argv)!r})\n    except SystemExit as exc:\n"
+        "        code = exc.code\n"
+        "assert code == 0, code\n"
+    )
+    return set(loaded_after(code))
+
+
 def test_parsing_arguments_imports_no_heavy_module():
     code = (
         "from accelsim.cli.main import build_parser\n"
         "parser = build_parser()\n"
         "for argv in (['energy', 'alexnet'], ['simulate', 'vgg16', '--accelerator', 'tpu-v1'],\n"
-        "             ['partition', 'alexnet', '--sweep'], ['validate', 'silicon']):\n"
+        "             ['partition', 'alexnet', '--sweep'], ['validate', 'silicon'],\n"
+        "             ['explore', 'alexnet', '--array', '8x8,16x16']):\n"
         "    parser.parse_args(argv)\n"
     )
     assert loaded_after(code) == []
 
 
-def test_help_and_networks_do_not_load_numba():
-    assert (
-        loaded_after(
-            "import contextlib, io\nfrom accelsim.cli.main import main\n"
-            "with contextlib.redirect_stdout(io.StringIO()):\n"
-            "    try:\n        main(['--help'])\n    except SystemExit:\n        pass\n"
-        )
-        == []
+def test_help_imports_no_heavy_module():
+    assert loaded_by("--help") == set()
+    assert loaded_by("energy", "--help") == set()
+
+
+def test_version_reads_the_metadata_only_when_asked():
+    assert loaded_by("--version") == {"importlib.metadata"}
+
+
+def test_networks_needs_only_pandas():
+    assert loaded_by("networks") == {"pandas", "numpy"}
+
+
+def test_printing_a_preset_needs_only_its_writer():
+    assert loaded_by("accelerator", "eyeriss") == {"tomli_w"}
+    assert loaded_by("accelerator", "eyeriss", "--format", "yaml") == {"yaml"}
+
+
+def test_analytical_energy_loads_no_numba_and_no_file_schema():
+    assert loaded_by("energy", "alexnet") == {"pandas", "numpy"}
+
+
+def test_reading_an_accelerator_file_loads_its_schema(tmp_path: Path):
+    path = tmp_path / "mine.toml"
+    path.write_text('name = "mine"\n')
+    loaded = loaded_by("energy", "alexnet", "--accelerator", str(path))
+    assert "pydantic" in loaded
+    assert not loaded & {"numba", *NEVER_WITHOUT_A_PLOT}
+
+
+def test_reading_a_network_file_loads_its_schema(tmp_path: Path):
+    path = tmp_path / "tiny.json"
+    path.write_text(
+        '{"input": {"channels": 3, "size": 8},'
+        ' "layers": [{"type": "conv", "name": "c1", "filters": 4, "size": 3}]}'
     )
-    assert "numba" not in loaded_after(
-        "import contextlib, io\nfrom accelsim.cli.main import main\n"
-        "with contextlib.redirect_stdout(io.StringIO()):\n    main(['networks'])\n"
-    )
+    loaded = loaded_by("energy", str(path))
+    assert "pydantic" in loaded
+    assert not loaded & {"numba", *NEVER_WITHOUT_A_PLOT}
+
+
+def test_simulators_load_numba_but_no_schema_and_no_plotting():
+    for argv in (("simulate", "alexnet"), ("simulate", "alexnet", "--dataflow", "os")):
+        loaded = loaded_by(*argv)
+        assert {"numba", "pandas"} <= loaded, argv
+        assert not loaded & {"pydantic", "tomli_w", *NEVER_WITHOUT_A_PLOT}, argv
+
+
+def test_partition_and_compare_load_no_schema_and_no_plotting():
+    for argv in (("partition", "alexnet"), ("compare", "alexnet")):
+        loaded = loaded_by(*argv)
+        assert "pandas" in loaded, argv
+        assert not loaded & {"pydantic", "tomli_w", *NEVER_WITHOUT_A_PLOT}, argv
+    assert "numba" not in loaded_by("compare", "alexnet", "--models", "analytical,silicon")
+
+
+def test_analytical_explore_loads_no_numba_and_no_plotting():
+    loaded = loaded_by("explore", "alexnet", "--model", "analytical", "--no-store")
+    assert "pandas" in loaded
+    assert not loaded & {"numba", "pydantic", "tomli_w", *NEVER_WITHOUT_A_PLOT}

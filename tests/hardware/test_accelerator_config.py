@@ -58,6 +58,28 @@ def test_systolic_presets():
     assert sixteen.bits == 16 and sixteen.hardware.sram_words == (32768,) * 3
 
 
+def test_technology_nodes():
+    """Each preset's process node: Eyeriss 65 nm, TPU v1 28 nm, SCALE-Sim none (its 65 nm energy
+    stand-in); a file without the key takes its base preset's node, one with it keeps it."""
+    nodes = {name: resolve_accelerator(name).hardware.technology_nm for name in PRESETS}
+    assert nodes == {"eyeriss": 65, "eyeriss-8bit": 65, "scalesim-32x32": 65, "tpu-v1": 28}
+    assert preset("scalesim-32x32", 16).hardware.technology_nm == 65
+    assert SpatialArray().technology_nm == SystolicArray().technology_nm == 65
+    assert resolve_accelerator("tpu-v1", array=(8, 8)).hardware.technology_nm == 28
+
+
+def test_files_without_a_node_load(tmp_path):
+    path = tmp_path / "old.toml"
+    path.write_text('kind = "systolic"\n[hardware]\nrows = 8\n')
+    assert load_accelerator(path).hardware.technology_nm == 65
+    path.write_text("[hardware]\npe_rows = 8\ntechnology_nm = 45\n")
+    loaded = load_accelerator(path)
+    assert loaded.hardware.technology_nm == 45
+    assert "technology_nm = 45" in accelerator_text(loaded)
+    save_accelerator(loaded, tmp_path / "again.yaml")
+    assert load_accelerator(tmp_path / "again.yaml") == loaded
+
+
 @pytest.mark.parametrize("name", list(PRESETS))
 @pytest.mark.parametrize("suffix", [".toml", ".yaml"])
 def test_every_preset_round_trips(tmp_path, name, suffix):
@@ -192,3 +214,11 @@ def test_unknown_preset_and_bits_conflict(tmp_path):
         SpatialArray(noc_ifmap_bits=12)
     with pytest.raises(AccelsimError, match="mac_pj"):
         EnergyTable(mac_pj=float("inf"))
+
+
+def test_presets_page_states_the_node_bounds():
+    from accelsim.hardware import limits as L
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "presets.md").read_text()
+    bounds = f"technology nodes from {L.MIN_TECHNOLOGY_NM} to {L.MAX_TECHNOLOGY_NM} nm"
+    assert bounds in " ".join(text.split())

@@ -6,7 +6,9 @@ the first channel group), p*q*S MAC cycles in every active PE, the vertical accu
 local links, and its p*t*e' psums on the psum output bus. With one step of buffering each way
 (a bus may deliver step s once step s-1 has started computing; the array may start step s once
 the psums of step s-2 have started leaving the array, so two columns of psums can be in flight)
-the start and end times follow a max-plus recurrence, evaluated here in numba. Between passes:
+the start and end times follow a max-plus recurrence, evaluated here in numba (once per kind of
+pass: every time in it is the pass's start plus an offset, so passes of a kind differ only by
+when they start). Between passes:
 the DRAM link (its own clock, FIFO order) loads the ifmap of each channel group into the GLB
 before the group's first pass, writes each filter block's ofmap back after its last channel
 group, and prefetches the next pass's filters while the current pass runs (double-buffered
@@ -119,8 +121,7 @@ def dram_cycles(words, values_per_beat, clk_num, clk_den):
     return ceil_div(beats * clk_num, clk_den)
 
 
-# Inlined: a call per pass that copies the KernelPlan costs ~10 % of VGG-16's simulation time.
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True)
 def pass_steps(P, t0, nn, ee, psums_in, cycles):
     """Run the column steps of one pass (nn images, ee ofmap rows) from cycle t0; returns the
     pass's end cycle.
@@ -189,6 +190,11 @@ def simulate_fast(P):
     d_f = ceil_div(flt, P.filter_rate)
     vpb, clk_num, clk_den = P.dram_values_per_beat, P.clk_num, P.clk_den
     flt_dram = dram_cycles(flt, vpb, clk_num, clk_den)
+    # A pass's steps depend on its kind only (chunk and strip full or last, psums in or not),
+    # and shift with its start (every time in `pass_steps` is start + a fixed offset): each kind
+    # is stepped once, its length and stalls by cause reused for every pass of the kind.
+    memo = np.zeros((8, N_CAUSES), dtype=np.int64)
+    memo_end = np.full(8, -1, dtype=np.int64)
     # The first pass's filters are fetched at cycle 0.
     link_free = flt_dram
     filt_ready = flt_dram
@@ -223,7 +229,12 @@ def simulate_fast(P):
                                 filt_ready = fs + flt_dram
                                 link_free = filt_ready
                             cycles[C_FILTER_LOAD] += d_f
-                            prev_end = pass_steps(P, start + d_f, nn, ee, k > 0, cycles)
+                            kind = 4 * ck + 2 * sk + (1 if k > 0 else 0)
+                            if memo_end[kind] < 0:  # first pass of this kind: run its steps
+                                memo_end[kind] = pass_steps(P, 0, nn, ee, k > 0, memo[kind])
+                            prev_end = start + d_f + memo_end[kind]
+                            for c in range(N_CAUSES):
+                                cycles[c] += memo[kind, c]
                             counts[K_MACS] += pt_outs * P.q * P.r * P.R * P.S
                             counts[K_RF_IFMAP_WRITES] += pes * P.q * W * nn
                             counts[K_RF_FILTER_WRITES] += pes * P.p * P.q * P.S

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from accelsim.coding.rlc_size import RlcFormat, as_format
 from accelsim.engine.rs.fast import kernel_plan, simulate_fast
-from accelsim.engine.rs.plan import RSPlan
+from accelsim.engine.rs.plan import RSPlan, clock_ratio
 from accelsim.errors import AccelsimError
+from accelsim.hardware.spatial import SpatialArray
+from accelsim.workload.layer import ConvLayer
+from dataflows.row_stationary import geometry, rlc_words_array
 
 ENGINES = ("fast", "trace")
 
@@ -41,6 +45,79 @@ def passes_and_steps(plan: RSPlan) -> tuple[int, int]:
 def compute_cycles_of(plan: RSPlan) -> int:
     """The MAC cycles of a plan: a lower bound of its total cycles."""
     return passes_and_steps(plan)[1] * plan.p * plan.q * plan.S
+
+
+def _ceil(a: np.ndarray | int, b: np.ndarray | int) -> np.ndarray:
+    return -(-np.asarray(a, dtype=np.int64) // b)
+
+
+def cycle_lower_bounds(
+    layer: ConvLayer,
+    hw: SpatialArray,
+    maps: np.ndarray,
+    batch: int,
+    first_layer: bool,
+    rlc: RlcFormat | None = None,
+) -> np.ndarray:
+    """A lower bound of the cycles both engines give each mapping row (m, n, e, p, q, r, t),
+    in closed form (int64), without simulating: what a mapper may discard candidates by.
+
+    Passes run one after another, each loading its filters (ceil(filters / bus rate) cycles)
+    and then stepping its n' x F columns; the last column's psums leave the array at least
+    h + d_out after its MACs end (h: the accumulation hops, d_out: one column of psums on the
+    output bus). The steps cannot end before each resource has done its share: the ifmap bus
+    all the columns' ifmaps, the psum input bus all the incoming psums (channel groups after the
+    first), the PEs every step's p*q*S MACs after the first ifmap, the psum output bus every
+    step's psums after the first step. The DRAM link runs its transfers one at a time (every
+    pass's filters, every channel group's ifmap load, every block's ofmap write-back), so the
+    total is also at least their sum. The bound is the larger of the two.
+    """
+    rlc = as_format(rlc or hw.bits)
+    geo = geometry(layer)
+    maps = np.atleast_2d(np.asarray(maps, dtype=np.int64))
+    m, n, e, p, q, r, t = (maps[:, i] for i in range(7))
+    K, B, J = geo.C // (q * r), geo.M // m, m // (p * t)
+    vpb = hw.dram_bus_bits // hw.bits
+    num, den = clock_ratio(hw)
+
+    def link(words: np.ndarray) -> np.ndarray:
+        return _ceil(_ceil(words, vpb) * num, den)
+
+    flt = p * t * q * r * geo.R * geo.S
+    d_f = _ceil(flt, hw.noc_filter_bits // hw.bits)
+    d_c = p * q * geo.S
+    hops = (geo.R * r - 1) * _ceil(p, hw.local_link_bits // hw.bits)
+    rate_if, rate_psum = hw.noc_ifmap_bits // hw.bits, hw.noc_psum_bits // hw.bits
+    array = np.zeros(maps.shape[0], dtype=np.int64)
+    dram = np.zeros(maps.shape[0], dtype=np.int64)
+    passes = np.zeros(maps.shape[0], dtype=np.int64)
+    n_full, n_rem = batch // n, batch % n
+    e_full, e_rem = geo.E // e, geo.E % e
+    for n_count, nn in ((n_full, n), ((n_rem > 0).astype(np.int64), np.maximum(n_rem, 1))):
+        for e_count, ee in ((e_full, e), ((e_rem > 0).astype(np.int64), np.maximum(e_rem, 1))):
+            blocks = geo.G * n_count * e_count * B  # filter blocks of this chunk and strip kind
+            v_if = nn * q * r * ((ee - 1) * geo.U + geo.R) * geo.used_width
+            if_dram = v_if if first_layer else rlc_words_array(v_if, layer.ifmap_zero, rlc)
+            of_dram = rlc_words_array(nn * m * ee * geo.F, layer.ofmap_zero, rlc)
+            steps = nn * geo.F
+            if_col = q * r * ((ee - 1) * geo.U + geo.R)  # ifmap values of one ifmap column
+            if_first = _ceil(if_col * geo.S, rate_if)
+            if_all = nn * (if_first + (geo.F - 1) * _ceil(if_col * geo.U, rate_if))
+            d_out = _ceil(p * t * ee, rate_psum)
+            # Cycles to the end of the last column's MACs (any channel group): the PEs, the
+            # ifmap bus; the psum output bus carries every column after the first one's MACs
+            # and hops, which bounds the pass as if its last column came out last.
+            steps_low = np.maximum.reduce(
+                [if_first + steps * d_c, if_all + d_c, if_first + d_c + (steps - 1) * d_out]
+            )
+            psums_in = np.maximum(steps_low, steps * d_out + d_c)  # later groups: psum input bus
+            first_group = blocks * J  # passes of the first channel group
+            array += first_group * (d_f + steps_low + hops + d_out)
+            array += (blocks * K * J - first_group) * (d_f + psums_in + hops + d_out)
+            dram += blocks * K * link(if_dram) + blocks * link(of_dram)
+            passes += blocks * K * J
+    dram += passes * link(flt)
+    return np.maximum(array, dram)
 
 
 def check_work(plan: RSPlan, engine: str) -> None:

@@ -7,15 +7,15 @@ direction for the batch, cycles by cause); `layer_result` turns it into the resu
 
 from __future__ import annotations
 
-from dataclasses import asdict, replace
+from dataclasses import fields, replace
 
 import numpy as np
 
-from accelsim.energy.record import AccessCounts, energy_from_counts
+from accelsim.energy.record import AccessCounts, EnergyBreakdown, energy_from_counts
 from accelsim.engine.limits import check_batch
 from accelsim.engine.rs.plan import CYCLE_CAUSES, RSPlan, make_plan
 from accelsim.engine.rs.result import RSLayerResult
-from accelsim.engine.rs.run import ENGINES, check_trace, run_plan
+from accelsim.engine.rs.run import ENGINES, check_trace, cycle_lower_bounds, run_plan
 from accelsim.errors import AccelsimError
 from accelsim.files.reading import short_repr
 from accelsim.hardware.accelerator import Accelerator
@@ -24,15 +24,19 @@ from accelsim.workload.layer import ConvLayer
 from accelsim.workload.network import Network
 from dataflows.row_stationary import (
     COUNT_INDEX,
+    MAPPING_FIELDS,
     RSMapping,
     access_counts,
     best_mapping,
     check_mapping,
+    closed_form_counts,
     geometry,
     nonzero_macs,
 )
 
 MODEL_NAME = "rs"
+
+_ACCESS_FIELDS = tuple(f.name for f in fields(AccessCounts))
 
 
 def check_spatial(config: Accelerator) -> None:
@@ -52,25 +56,66 @@ def layer_batch(layer: ConvLayer, batch: int | None) -> int:
     return check_batch(batch)
 
 
+def _ranked(config: Accelerator) -> Accelerator:
+    """The accelerator the mapper prices with: clock and control energy always in."""
+    if config.energy.include_control:
+        return config
+    return replace(config, energy=replace(config.energy, include_control=True))
+
+
+def simulated_energy(
+    layer: ConvLayer, config: Accelerator, mapping: RSMapping, batch: int, first_layer: bool
+) -> tuple[float, int]:
+    """What the `energy` policy compares: the fast engine's total energy per image (clock and
+    control in) and cycles of a mapping."""
+    plan = make_plan(layer, config.hardware, mapping, batch, first_layer, config.rlc)
+    counts, _, total = run_plan(plan, "fast")
+    return batch_energy(layer, _ranked(config), counts, batch, total).total_j, total
+
+
+BOUND_MARGIN = 1e-12
+"""Relative amount `energy_lower_bounds` takes off its bounds: they are priced with numpy (one
+array for all candidates), whose int64 / int division may round a count per image one unit in
+the last place away from the Python division `batch_energy` does; a few such units over a
+dozen operations stay far below 10^-12."""
+
+
+def energy_lower_bounds(
+    layer: ConvLayer,
+    config: Accelerator,
+    mappings: list[RSMapping],
+    batch: int,
+    first_layer: bool,
+) -> np.ndarray:
+    """A lower bound of `simulated_energy` of each mapping, without simulating: its exact
+    closed-form counts (what the engines count) priced like `batch_energy` at
+    `cycle_lower_bounds`, less `BOUND_MARGIN`. Energy only grows with the cycles (clock energy,
+    and control energy with it), operation by operation."""
+    hw = config.hardware
+    rows = np.array([[getattr(mp, k) for k in MAPPING_FIELDS] for mp in mappings], dtype=np.int64)
+    counts = closed_form_counts(layer, hw, rows, batch, first_layer, config.rlc)
+    cycles = cycle_lower_bounds(layer, hw, rows, batch, first_layer, config.rlc)
+    nz = np.round(counts[:, COUNT_INDEX["macs"]] * (1.0 - layer.ifmap_zero)).astype(np.int64)
+    totals = access_counts(counts, nz)
+    per_image = AccessCounts(*(getattr(totals, k) / batch for k in _ACCESS_FIELDS))
+    energy = energy_from_counts(per_image, _ranked(config).energy, cycles / hw.clock_hz / batch)
+    return energy.total_j * (1.0 - BOUND_MARGIN)
+
+
 def choose_mapping(
     layer: ConvLayer, config: Accelerator, batch: int, first_layer: bool, policy: str = "chip"
 ) -> RSMapping:
     """The mapper (`dataflows.row_stationary.best_mapping`) with the fast engine as evaluator.
 
     Mappings are chosen with clock and control energy included whatever the report shows, so
-    `--no-control` changes reported energies only."""
-    hw = config.hardware
-    ranked = replace(config, energy=replace(config.energy, include_control=True))
-
-    def evaluate(mp: RSMapping) -> tuple[float, int]:
-        plan = make_plan(layer, hw, mp, batch, first_layer, config.rlc)
-        counts, cycles, total = run_plan(plan, "fast")
-        res = build_result(layer, ranked, mp, batch, "fast", counts, cycles, total)
-        return res.energy.total_j, res.cycles
-
+    `--no-control` changes reported energies only. The `energy` policy simulates its candidates
+    in order of `energy_lower_bounds` and skips those whose bound exceeds the best energy
+    simulated so far: the mapping of simulating them all, with fewer simulations."""
     return best_mapping(
-        layer, hw, ranked.energy, batch, first_layer, policy=policy, evaluate=evaluate,
+        layer, config.hardware, _ranked(config).energy, batch, first_layer, policy=policy,
+        evaluate=lambda mp: simulated_energy(layer, config, mp, batch, first_layer),
         rlc=config.rlc,
+        bound=lambda mps: list(energy_lower_bounds(layer, config, mps, batch, first_layer)),
     )  # fmt: skip
 
 
@@ -176,6 +221,19 @@ def simulate_network(
     ]
 
 
+def batch_energy(
+    layer: ConvLayer, config: Accelerator, counts: np.ndarray, batch: int, cycles: int
+) -> EnergyBreakdown:
+    """Energy per image of a layer run: the batch's counts (COUNT_NAMES order) priced by the
+    accelerator's table, with clock energy over `cycles` / batch. The one computation of a
+    simulated layer's energy (reported, and what the `energy` mapper compares)."""
+    nz = nonzero_macs(int(counts[COUNT_INDEX["macs"]]), layer.ifmap_zero)
+    totals = access_counts(counts, nz)  # what the energy model charges, for the batch
+    per_image = AccessCounts(*(int(getattr(totals, k)) / batch for k in _ACCESS_FIELDS))
+    latency = cycles / config.hardware.clock_hz
+    return energy_from_counts(per_image, config.energy, latency / batch)
+
+
 def build_result(
     layer: ConvLayer,
     config: Accelerator,
@@ -210,9 +268,7 @@ def build_result(
         "psum_out": c["noc_psum_out"],
     }
     latency = total / hw.clock_hz
-    totals = access_counts(counts, nz)  # what the energy model charges, for the batch
-    per_image = AccessCounts(**{k: int(v) / batch for k, v in asdict(totals).items()})
-    energy = energy_from_counts(per_image, config.energy, latency / batch)
+    energy = batch_energy(layer, config, counts, batch, total)
     return RSLayerResult(
         layer=layer.name,
         group=layer.group_label or layer.name,

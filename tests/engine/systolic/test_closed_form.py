@@ -361,3 +361,12 @@ def test_closed_forms_are_fast():
     start = time.perf_counter()
     simulate_network(net, array, counts="closed-form")
     assert time.perf_counter() - start < 0.5
+
+
+def test_docs_quote_the_tolerances():
+    """docs/systolic.md states the measured errors these tests enforce."""
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[3] / "docs" / "systolic.md").read_text()
+    for reads, stop in zip(READS_TOLERANCE.values(), STOP_TOLERANCE.values(), strict=True):
+        assert f"| {reads * 100:.1f} % | {stop * 100:.1f} % |" in docs

@@ -1,0 +1,63 @@
+"""The README's reading of its `accelsim explore` example is what the shown table says (the table
+itself is checked against the command by test_docs.py)."""
+
+import re
+from pathlib import Path
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+COMMAND = "    $ accelsim explore alexnet squeezenet"
+COLUMNS = ("energy", "latency", "edp", "power", "area", "util", "dram")
+
+
+def shown_rows() -> dict[tuple[str, str], dict[str, float]]:
+    lines = README.read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(COMMAND))
+    rows, network = {}, None
+    for line in lines[start + 1 :]:
+        if not line.startswith("    "):
+            if line.strip():
+                break
+            continue
+        text = line[4:]
+        heading = re.match(r"(\w+): the \d+ best design points", text)
+        if heading:
+            network = heading.group(1)
+            continue
+        match = re.match(r"[* ]  (.+?)\s{2,}([-\d.e+ ]+)$", text)
+        if match and network:
+            values = [float(v) for v in match.group(2).split()]
+            rows[(network, match.group(1).strip())] = dict(zip(COLUMNS, values, strict=True))
+    return rows
+
+
+def test_the_readme_reading_of_the_sweep():
+    rows = shown_rows()
+    rs24, rs32 = rows["alexnet", "eyeriss-8bit rs 24x32"], rows["alexnet", "eyeriss-8bit rs 32x32"]
+    os32 = rows["alexnet", "scalesim-32x32 os 32x32"]
+    text = " ".join(README.read_text().split())
+    assert rs24["edp"] == rs32["edp"] and round(rs32["area"] / rs24["area"] - 1, 2) == 0.31
+    assert "32 x 32 tie; the larger one costs 31 % more area" in text
+    assert round(os32["edp"] / rs24["edp"] - 1, 2) <= 0.02 and "within 2 % of their EDP" in text
+    assert round(rs24["latency"] / os32["latency"], 1) == 2.6
+    assert (
+        round(os32["energy"] / rs24["energy"], 1) == 2.6
+        and "2.6x faster and 2.6x more energy" in text
+    )
+    assert round(os32["area"] / rs24["area"], 2) == 0.26 and "in a quarter of the area" in text
+    assert (round(os32["dram"]), round(rs24["dram"], 1)) == (
+        81,
+        4.9,
+    ) and "81 M words against 4.9 M" in text
+    sq = rows["squeezenet", "scalesim-32x32 os 32x32"]
+    assert (sq["edp"], round(sq["util"])) == (13.45, 63)
+    assert "13.45 mJ x ms, 63 % utilization" in text
+    assert all(design.startswith("scalesim") for net, design in rows if net == "squeezenet")
+
+
+def test_the_readme_area_figures():
+    from accelsim.area import area_of
+    from accelsim.hardware.presets import preset
+
+    text = " ".join(README.read_text().split())
+    assert round(area_of(preset("eyeriss")).total_mm2, 2) == 12.25 and "Eyeriss 12.25 mm2" in text
+    assert round(area_of(preset("tpu-v1")).total_mm2) == 205 and "TPU v1 205 mm2" in text
