@@ -13,12 +13,18 @@ from accelsim.workload.layer import MAX_NAME_CHARS, TensorShape, show
 from accelsim.workload.network import Network, NetworkBuilder
 from accelsim.workload.schema import (
     LAYER_SPECS,
+    ActivationSpec,
     ConcatSpec,
     ConvSpec,
+    EltwiseSpec,
     FcSpec,
+    FlattenSpec,
     GlobalPoolSpec,
     NetworkSpec,
     PoolSpec,
+    ReshapeSpec,
+    ShuffleSpec,
+    SliceSpec,
     validation_message,
 )
 
@@ -106,6 +112,18 @@ def _build(builder: NetworkBuilder, layer: Any) -> None:
             inputs=layer.inputs,
             **extra,
         )
-    else:
-        assert isinstance(layer, GlobalPoolSpec)
+    elif isinstance(layer, GlobalPoolSpec):
         builder.global_pool(layer.name, mode=layer.mode, inputs=layer.inputs, **extra)
+    elif isinstance(layer, EltwiseSpec):
+        builder.eltwise(layer.name, layer.operation, list(layer.inputs), **extra)
+    elif isinstance(layer, ActivationSpec):
+        builder.activation(layer.name, layer.function, inputs=layer.inputs, **extra)
+    elif isinstance(layer, FlattenSpec):
+        builder.flatten(layer.name, inputs=layer.inputs, **extra)
+    elif isinstance(layer, ShuffleSpec):
+        builder.shuffle(layer.name, inputs=layer.inputs, **extra)
+    elif isinstance(layer, ReshapeSpec):
+        builder.reshape(layer.name, tuple(layer.shape), inputs=layer.inputs, **extra)
+    else:
+        assert isinstance(layer, SliceSpec)
+        builder.slice(layer.name, layer.start, layer.stop, inputs=layer.inputs, **extra)

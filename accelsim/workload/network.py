@@ -10,10 +10,31 @@ from accelsim.workload.layer import (
     MAX_NAME_CHARS,
     ConcatLayer,
     ConvLayer,
-    Layer,
     PoolLayer,
     TensorShape,
     show,
+)
+from accelsim.workload.tensor_ops import (
+    ActivationLayer,
+    EltwiseLayer,
+    ReshapeLayer,
+    SliceLayer,
+    broadcasts_to,
+)
+
+LAYER_TYPES = (
+    ConvLayer,
+    PoolLayer,
+    ConcatLayer,
+    EltwiseLayer,
+    ActivationLayer,
+    ReshapeLayer,
+    SliceLayer,
+)
+"""Every layer type a network holds."""
+
+AnyLayer = (
+    ConvLayer | PoolLayer | ConcatLayer | EltwiseLayer | ActivationLayer | ReshapeLayer | SliceLayer
 )
 
 INPUT = "input"
@@ -32,7 +53,7 @@ class Network:
 
     name: str
     input_shape: TensorShape | None
-    layers: tuple[Layer, ...]
+    layers: tuple[AnyLayer, ...]
     input_zero: float = 0.0
     image_readers: tuple[str, ...] | None = None
     """Names of the layers whose ifmap is the image; None: those that read `input` (in a layer
@@ -53,10 +74,10 @@ class Network:
         if not self.layers:
             raise AccelsimError(f"network '{self.name}': has no layers")
         for layer in self.layers:
-            if not isinstance(layer, ConvLayer | PoolLayer | ConcatLayer):
+            if not isinstance(layer, LAYER_TYPES):
                 raise AccelsimError(
-                    f"network '{self.name}': layers must be ConvLayer, PoolLayer or ConcatLayer, "
-                    f"got {show(layer)}"
+                    f"network '{self.name}': layers must be one of "
+                    f"{', '.join(t.__name__ for t in LAYER_TYPES)}, got {show(layer)}"
                 )
         if self.image_readers is not None:
             if isinstance(self.image_readers, str) or not isinstance(
@@ -87,12 +108,15 @@ class Network:
                     )
             produced = [shapes[src] for src in layer.inputs]
             if self.input_shape is None and layer.inputs == (INPUT,):
-                if isinstance(layer, ConcatLayer):
+                if isinstance(layer, ConcatLayer | EltwiseLayer):
                     raise AccelsimError(
-                        f"layer '{layer.name}': a concatenation cannot read 'input'"
+                        f"layer '{layer.name}': a {layer.kind} layer in a layer list cannot read "
+                        "'input'"
                     )
             elif isinstance(layer, ConcatLayer):
                 self._check_concat(layer, produced)
+            elif isinstance(layer, EltwiseLayer):
+                self._check_eltwise(layer, produced)
             else:
                 if len(produced) != 1:
                     raise AccelsimError(
@@ -105,8 +129,9 @@ class Network:
         object.__setattr__(self, "_by_name", {layer.name: layer for layer in self.layers})
 
     @staticmethod
-    def _check_edge(layer: ConvLayer | PoolLayer, produced: TensorShape) -> None:
-        expected = (layer.in_channels, layer.in_height, layer.in_width)
+    def _check_edge(layer: AnyLayer, produced: TensorShape) -> None:
+        declared = layer.input_shape
+        expected = (declared.channels, declared.height, declared.width)
         if (produced.channels, produced.height, produced.width) == expected:
             return
         for field, want in zip(("channels", "height", "width"), expected, strict=True):
@@ -136,14 +161,35 @@ class Network:
                     f"declared {channels}"
                 )
 
+    @staticmethod
+    def _check_eltwise(layer: EltwiseLayer, produced: list[TensorShape]) -> None:
+        if len(produced) < 2:
+            raise AccelsimError(
+                f"layer '{layer.name}': an element-wise {layer.op} needs at least 2 inputs, got "
+                f"{len(produced)}"
+            )
+        out = layer.output_shape
+        for src, shape in zip(layer.inputs, produced, strict=True):
+            if not broadcasts_to(shape, out):
+                raise AccelsimError(
+                    f"layer '{layer.name}': input '{src}' is {shape.channels} x {shape.height} x "
+                    f"{shape.width}, which does not broadcast to {out.channels} x {out.height} x "
+                    f"{out.width}"
+                )
+        if out not in produced:
+            raise AccelsimError(
+                f"layer '{layer.name}': no input has the output shape {out.channels} x "
+                f"{out.height} x {out.width}"
+            )
+
     # Queries -----------------------------------------------------------------------------------
-    def __iter__(self) -> Iterator[Layer]:
+    def __iter__(self) -> Iterator[AnyLayer]:
         return iter(self.layers)
 
     def __len__(self) -> int:
         return len(self.layers)
 
-    def layer(self, name: str) -> Layer:
+    def layer(self, name: str) -> AnyLayer:
         """The layer of that name (a dict look-up: callers loop over layers)."""
         try:
             return self._by_name[name]  # type: ignore[attr-defined]
@@ -167,7 +213,7 @@ class Network:
         """True when layers are independent (no connectivity between them is known)."""
         return self.input_shape is None
 
-    def reads_image(self, layer: Layer) -> bool:
+    def reads_image(self, layer: AnyLayer) -> bool:
         """True when the layer's ifmap is the image, which is not RLC-coded in DRAM: it reads the
         network input. In a layer list (no connectivity known) only the first layer does, as in
         the CNNergy reference. `image_readers`, when given, says it instead."""
@@ -177,7 +223,7 @@ class Network:
             return layer is self.layers[0]
         return INPUT in layer.inputs
 
-    def layer_alone(self, layer: Layer) -> Network:
+    def layer_alone(self, layer: AnyLayer) -> Network:
         """A one-layer network of `layer`, evaluated as it is here: same name, image zeros and
         whether it reads the image (models evaluate a layer from these and the layer alone)."""
         alone = replace(layer, inputs=(INPUT,))
@@ -206,7 +252,7 @@ class NetworkBuilder:
         self.name = name
         self.input_shape = input_shape
         self.input_zero = input_zero
-        self.layers: list[Layer] = []
+        self.layers: list[AnyLayer] = []
         self._shapes: dict[str, TensorShape] = {INPUT: input_shape}
         self._zeros: dict[str, float] = {INPUT: input_zero}
         self._last = INPUT
@@ -221,7 +267,7 @@ class NetworkBuilder:
             raise AccelsimError(f"network '{self.name}': no layer named {show(src)}")
         return src, self._shapes[src]
 
-    def _add(self, layer: Layer) -> str:
+    def _add(self, layer: AnyLayer) -> str:
         if layer.name in self._shapes:
             raise AccelsimError(f"network '{self.name}': duplicate layer name '{layer.name}'")
         self.layers.append(layer)
@@ -344,8 +390,148 @@ class NetworkBuilder:
             )
         )  # type: ignore[arg-type]
 
+    def eltwise(self, name: str, op: str, inputs: list[str], **extra: object) -> str:
+        """An element-wise `op` over `inputs` (at least 2); the output takes the largest input's
+        shape, and the others must broadcast to it."""
+        if isinstance(inputs, str) or not isinstance(inputs, list | tuple) or len(inputs) < 2:
+            raise AccelsimError(
+                f"layer {show(name)}: an element-wise {op} needs a list of at least 2 input "
+                f"names, got {show(inputs)}"
+            )
+        shapes = [self._source(src)[1] for src in inputs]
+        out = max(shapes, key=lambda shape: shape.size)
+        if extra.get("ofmap_zero") is None:
+            extra = {**extra, "ofmap_zero": eltwise_zero(op, [self._zeros[s] for s in inputs])}
+        return self._add(
+            EltwiseLayer(
+                name=name,
+                op=op,  # type: ignore[arg-type]
+                channels=out.channels,
+                height=out.height,
+                width=out.width,
+                inputs=tuple(inputs),
+                **extra,
+            )
+        )  # type: ignore[arg-type]
+
+    def add(self, name: str, inputs: list[str], **extra: object) -> str:
+        """A residual addition."""
+        return self.eltwise(name, "add", inputs, **extra)
+
+    def activation(
+        self, name: str, function: str, inputs: str | None = None, **extra: object
+    ) -> str:
+        src, shape = self._source(inputs)
+        if extra.get("ofmap_zero") is None:
+            zero = self._zeros[src] if function in ZERO_KEEPING else 0.0
+            extra = {**extra, "ofmap_zero": zero}
+        return self._add(
+            ActivationLayer(
+                name=name,
+                function=function,
+                channels=shape.channels,
+                height=shape.height,
+                width=shape.width,
+                inputs=(src,),
+                **extra,
+            )
+        )  # type: ignore[arg-type]
+
+    def reshape(
+        self,
+        name: str,
+        shape: TensorShape | tuple[int, int, int],
+        op: str = "reshape",
+        inputs: str | None = None,
+        **extra: object,
+    ) -> str:
+        """The input's words as `shape` (channels, height, width); `op` says whether they are
+        only reinterpreted (flatten, reshape) or permuted (transpose, shuffle)."""
+        src, given = self._source(inputs)
+        out = shape if isinstance(shape, TensorShape) else _shape_triple(name, shape)
+        if extra.get("ofmap_zero") is None:
+            extra = {**extra, "ofmap_zero": self._zeros[src]}
+        return self._add(
+            ReshapeLayer(
+                name=name,
+                op=op,  # type: ignore[arg-type]
+                in_channels=given.channels,
+                in_height=given.height,
+                in_width=given.width,
+                out_channels=out.channels,
+                out_height=out.height,
+                out_width=out.width,
+                inputs=(src,),
+                **extra,
+            )
+        )  # type: ignore[arg-type]
+
+    def flatten(self, name: str, inputs: str | None = None, **extra: object) -> str:
+        """C x H x W as C*H*W x 1 x 1 (what a classifier's matrix multiply reads)."""
+        _, given = self._source(inputs)
+        return self.reshape(name, (given.size, 1, 1), "flatten", inputs=inputs, **extra)
+
+    def shuffle(self, name: str, inputs: str | None = None, **extra: object) -> str:
+        """A channel shuffle: the same shape, the channels permuted."""
+        _, given = self._source(inputs)
+        return self.reshape(name, given, "shuffle", inputs=inputs, **extra)
+
+    def slice(
+        self, name: str, start: int, stop: int, inputs: str | None = None, **extra: object
+    ) -> str:
+        """Channels [start, stop) of the input."""
+        src, given = self._source(inputs)
+        if extra.get("ofmap_zero") is None:
+            extra = {**extra, "ofmap_zero": self._zeros[src]}
+        return self._add(
+            SliceLayer(
+                name=name,
+                in_channels=given.channels,
+                start=start,
+                stop=stop,
+                height=given.height,
+                width=given.width,
+                inputs=(src,),
+                **extra,
+            )
+        )  # type: ignore[arg-type]
+
     def build(self) -> Network:
         return Network(self.name, self.input_shape, tuple(self.layers), self.input_zero)
+
+
+ZERO_KEEPING = ("relu", "relu6", "clip", "leaky_relu", "affine")
+"""Activations whose output is zero where their input is (a default for the output's zero
+fraction; relu also zeroes negatives, so it is a lower bound there). `affine` is counted here
+only when its shift is zero, which is unknown: its zero fraction should be given."""
+
+
+def eltwise_zero(op: str, zeros: list[float]) -> float:
+    """Default output zero fraction of an element-wise op, taking input zeros as independent: a
+    sum is zero where every input is (the product of the fractions), a product where any is."""
+    if op in ("mul",):
+        nonzero = 1.0
+        for z in zeros:
+            nonzero *= 1.0 - z
+        return 1.0 - nonzero
+    if op in ("add", "max", "min"):
+        prod = 1.0
+        for z in zeros:
+            prod *= z
+        return prod
+    return 0.0
+
+
+def _shape_triple(layer: str, value: object) -> TensorShape:
+    if (
+        not isinstance(value, list | tuple)
+        or len(value) != 3
+        or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    ):
+        raise AccelsimError(
+            f"layer {show(layer)}: shape must be [channels, height, width], got {show(value)}"
+        )
+    return TensorShape(*value)
 
 
 def _check_network_name(name: object) -> None:

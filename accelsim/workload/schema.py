@@ -22,6 +22,7 @@ from accelsim.workload.layer import (
     MAX_PAD,
     show,
 )
+from accelsim.workload.tensor_ops import ACTIVATIONS
 
 Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME_CHARS)]
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -72,7 +73,7 @@ def _one_input(value: object) -> str:
 
 def _many_inputs(value: object) -> tuple[str, ...]:
     if not isinstance(value, list) or len(value) < 2:
-        raise ValueError("a concat needs a list of at least 2 layer names")
+        raise ValueError("needs a list of at least 2 layer names")
     if not all(isinstance(v, str) and v for v in value):
         raise ValueError("must be a list of layer names")
     return tuple(value)
@@ -148,12 +149,64 @@ class ConcatSpec(_LayerSpec):
     inputs: Annotated[tuple[str, ...], PlainValidator(_many_inputs)]  # type: ignore[assignment]
 
 
+class EltwiseSpec(_LayerSpec):
+    """An element-wise op over at least two layers' outputs (`add`, `mul`, or `eltwise` with op)."""
+
+    type: Literal["add", "mul", "eltwise"]
+    op: Literal["add", "sub", "mul", "div", "max", "min"] = None  # type: ignore[assignment]
+    inputs: Annotated[tuple[str, ...], PlainValidator(_many_inputs)]  # type: ignore[assignment]
+
+    @model_validator(mode="after")
+    def _op(self) -> EltwiseSpec:
+        if self.type != "eltwise" and self.op is not None and self.op != self.type:
+            raise ValueError(f"a {self.type} layer's op is {self.type}")
+        if self.type == "eltwise" and self.op is None:
+            raise ValueError("an eltwise layer needs op (add, sub, mul, div, max, min)")
+        return self
+
+    @property
+    def operation(self) -> str:
+        return self.op if self.type == "eltwise" else self.type
+
+
+class ActivationSpec(_LayerSpec):
+    type: Literal["activation"]
+    function: Literal[ACTIVATIONS]  # type: ignore[valid-type]
+
+
+class FlattenSpec(_LayerSpec):
+    type: Literal["flatten"]
+
+
+class ShuffleSpec(_LayerSpec):
+    type: Literal["shuffle"]
+
+
+class ReshapeSpec(_LayerSpec):
+    type: Literal["reshape"]
+    shape: Annotated[tuple[Channels, Window, Window], Field()]
+
+
+class SliceSpec(_LayerSpec):
+    type: Literal["slice"]
+    start: Annotated[int, Field(ge=0, le=MAX_CHANNELS)]
+    stop: Channels
+
+
 LAYER_SPECS: dict[str, type[_LayerSpec]] = {
     "conv": ConvSpec,
     "fc": FcSpec,
     "pool": PoolSpec,
     "global_pool": GlobalPoolSpec,
     "concat": ConcatSpec,
+    "add": EltwiseSpec,
+    "mul": EltwiseSpec,
+    "eltwise": EltwiseSpec,
+    "activation": ActivationSpec,
+    "flatten": FlattenSpec,
+    "reshape": ReshapeSpec,
+    "shuffle": ShuffleSpec,
+    "slice": SliceSpec,
 }
 
 
