@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from accelsim.errors import AccelsimError, LayerRefused
+from accelsim.files.reading import short_repr
 from accelsim.hardware.accelerator import Accelerator
 from accelsim.hardware.config import resolve_accelerator
 from accelsim.models.registry import model_options, models, resolve_model
@@ -52,27 +53,111 @@ def as_accelerator(accelerator: Accelerator | str | None, model: str = "analytic
     return resolve_accelerator(accelerator)
 
 
+NON_MAC_CHOICES = ("free", "costed")
+"""What the layers without MACs cost: `free` (listed by `free_layers`, CNNergy's convention) or
+`costed` (each gets a result from `accelsim.energy.non_mac`)."""
+
+
+def check_non_mac(value: object) -> str:
+    if not isinstance(value, str) or value not in NON_MAC_CHOICES:
+        raise AccelsimError(
+            f"non_mac must be one of {', '.join(NON_MAC_CHOICES)}, got {short_repr(value)}"
+        )
+    return value
+
+
 def evaluate(
     network: Network | str,
     accelerator: Accelerator | str | None = None,
     model: str = "analytical",
+    non_mac: str = "free",
     **options: Any,
 ) -> list[LayerResult]:
-    """Every conv/FC layer of `network` on `accelerator` by `model`, as result records.
+    """Every conv/FC layer of `network` on `accelsim` by `model`, as result records; with
+    `non_mac="costed"` also every layer without MACs (pooling, element-wise, ...), in network
+    order, costed by `accelsim.energy.non_mac`.
 
     `options` are the model's (see `accelsim.models.registry.models()[name].options`); one the
     model does not take is an error.
     """
+    check_non_mac(non_mac)
     net = as_network(network)
     acc = as_accelerator(accelerator, model)
     spec, fixed = resolve_model(model, acc.kind)
-    return spec.evaluate(net, acc, model_options(spec, {**fixed, **options}))
+    results = spec.evaluate(net, acc, model_options(spec, {**fixed, **options}))
+    return with_non_mac(net, acc, spec.name, results, non_mac)
+
+
+def with_non_mac(
+    network: Network, accelerator: Accelerator, model: str, results: list, non_mac: str
+) -> list:
+    """`results` (of the conv/FC layers), with the non-MAC layers' costs in network order when
+    `non_mac` is `costed`."""
+    if non_mac == "free":
+        return results
+    from accelsim.energy.non_mac import non_mac_result
+    from accelsim.workload.non_mac import non_mac_work
+
+    costed = {
+        work.layer: non_mac_result(work, accelerator, model) for work in non_mac_work(network)
+    }
+    if not costed:
+        return results
+    by_name = {result.layer: result for result in results}
+    out = []
+    for layer in network.layers:
+        if layer.name in costed:
+            out.append(costed[layer.name])
+        elif layer.name in by_name:
+            out.append(by_name.pop(layer.name))
+    out.extend(by_name.values())  # a model's result for a name not in the network: kept
+    return out
+
+
+def free_layers(network: Network | str, non_mac: str = "free"):
+    """The layers a run treats as free (none when `non_mac` is `costed`): one row per layer
+    without MACs, with its kind, operation, words, ALU operations and why it costs nothing here."""
+    import pandas as pd
+
+    from accelsim.workload.non_mac import non_mac_work
+
+    check_non_mac(non_mac)
+    net = as_network(network)
+    rows = (
+        []
+        if non_mac == "costed"
+        else [
+            {
+                "layer": w.layer,
+                "kind": w.kind,
+                "op": w.op,
+                "input_words": w.input_words,
+                "output_words": w.output_words,
+                "alu_ops": w.alu_ops,
+                "moves_data": w.moves_data,
+                "note": w.reason,
+            }
+            for w in non_mac_work(net)
+        ]
+    )
+    columns = [
+        "layer",
+        "kind",
+        "op",
+        "input_words",
+        "output_words",
+        "alu_ops",
+        "moves_data",
+        "note",
+    ]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def evaluate_each(
     network: Network | str,
     accelerator: Accelerator | str | None = None,
     model: str = "analytical",
+    non_mac: str = "free",
     **options: Any,
 ) -> list[LayerResult | Refusal]:
     """`evaluate`, except that a layer the model cannot evaluate on this accelerator (a
@@ -84,12 +169,13 @@ def evaluate_each(
     alone (`Network.layer_alone`), which gives the same result for the layers that pass; an
     option that names layers (`mappings`) keeps the entries of that layer.
     """
+    check_non_mac(non_mac)
     net = as_network(network)
     acc = as_accelerator(accelerator, model)
     spec, fixed = resolve_model(model, acc.kind)
     chosen = model_options(spec, {**fixed, **options})
     try:
-        return list(spec.evaluate(net, acc, chosen))
+        return with_non_mac(net, acc, spec.name, list(spec.evaluate(net, acc, chosen)), non_mac)
     except LayerRefused:
         pass
     outcomes: list[LayerResult | Refusal] = []
@@ -99,7 +185,7 @@ def evaluate_each(
         except LayerRefused as exc:
             result = Refusal(layer.name, layer.group_label or layer.name, spec.name, str(exc))
         outcomes.append(result)
-    return outcomes
+    return with_non_mac(net, acc, spec.name, outcomes, non_mac)
 
 
 LAYER_KEYED_OPTIONS = ("mappings",)
@@ -120,7 +206,9 @@ def run(
     network: Network | str,
     accelerator: Accelerator | str | None = None,
     model: str = "analytical",
+    non_mac: str = "free",
     **options: Any,
 ):
-    """`evaluate` as a DataFrame: one row per conv/FC layer, the shared columns first."""
-    return results_frame(evaluate(network, accelerator, model, **options))
+    """`evaluate` as a DataFrame: one row per conv/FC layer (and per non-MAC layer when
+    `non_mac="costed"`), the shared columns first."""
+    return results_frame(evaluate(network, accelerator, model, non_mac, **options))

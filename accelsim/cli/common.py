@@ -148,6 +148,17 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_non_mac_argument(parser: argparse.ArgumentParser) -> None:
+    """`--non-mac free|costed`: what pooling, element-wise, activation and reshape layers cost."""
+    parser.add_argument(
+        "--non-mac",
+        choices=("free", "costed"),
+        default="free",
+        help="layers without MACs (pooling, element-wise, activations, reshapes): free (listed, "
+        "default; CNNergy's convention) or costed (their DRAM/buffer traffic and ALU operations)",
+    )
+
+
 def add_output_arguments(parser: argparse.ArgumentParser, plot_help: str) -> None:
     parser.add_argument(
         "--format", choices=tuple(FORMATS), default="table", help="output format (default: table)"

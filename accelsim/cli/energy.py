@@ -9,6 +9,7 @@ from accelsim.cli.common import (
     add_accelerator_arguments,
     add_model_arguments,
     add_network_argument,
+    add_non_mac_argument,
     add_output_arguments,
     check_model_options,
     model_options_from_args,
@@ -35,19 +36,28 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="sum layers that share a group label (inception and fire modules)",
     )
     add_model_arguments(parser)
+    add_non_mac_argument(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from accelsim.api import as_network
+    from accelsim.api import as_network, free_layers
     from accelsim.api import run as run_model
-    from accelsim.report.tables import energy_table, group_sums, run_header, totals
+    from accelsim.report.tables import (
+        energy_table,
+        free_layers_note,
+        free_layers_records,
+        group_sums,
+        run_header,
+        totals,
+    )
 
     network = as_network(args.network)
     accelerator = accelerator_from_args(args, args.model)
     options = model_options_from_args(args)
     check_model_options(args.model, accelerator.kind, options)
-    full = run_model(network, accelerator, args.model, **options)
+    full = run_model(network, accelerator, args.model, args.non_mac, **options)
+    free = free_layers(network, args.non_mac)
     frame = group_sums(full) if args.by_group else full
     bits = accelerator.bits
     if args.format == "table":
@@ -55,9 +65,16 @@ def run(args: argparse.Namespace) -> int:
             frame,
             f"{network.name} on {accelerator.name} ({bits} bit), model: {args.model}; energy per "
             f"image in mJ, accesses per image in {bits}-bit words",
-        )
+        ) + free_layers_note(free)
     else:
-        header = run_header(network.name, accelerator, args.model, totals=totals(frame))
+        header = run_header(
+            network.name,
+            accelerator,
+            args.model,
+            totals=totals(frame),
+            non_mac=args.non_mac,
+            free_layers=free_layers_records(free),
+        )
         text = render(frame, args.format, extra=header)
     emit(text, args.out)
     if args.plot:

@@ -15,6 +15,7 @@ from accelsim.cli.common import (
     add_accelerator_arguments,
     add_model_arguments,
     add_network_argument,
+    add_non_mac_argument,
     add_output_arguments,
     check_model_options,
     model_options_from_args,
@@ -36,6 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_accelerator_arguments(parser)
     add_output_arguments(parser, plot_help="save a per-layer chart of cycles and energy (PNG)")
     add_model_arguments(parser)
+    add_non_mac_argument(parser)
     group = parser.add_argument_group("row-stationary trace")
     group.add_argument(
         "--trace-plot",
@@ -53,10 +55,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from accelsim.api import as_network, evaluate
+    from accelsim.api import as_network, evaluate, free_layers
     from accelsim.models.registry import model_plot, resolve_model
     from accelsim.models.result import results_frame
-    from accelsim.report.tables import layer_table, run_header
+    from accelsim.report.tables import (
+        free_layers_note,
+        free_layers_records,
+        layer_table,
+        run_header,
+    )
 
     network = as_network(args.network)
     accelerator = accelerator_from_args(args)
@@ -77,7 +84,8 @@ def run(args: argparse.Namespace) -> int:
             )
     options = model_options_from_args(args)
     check_model_options(model.name, accelerator.kind, options)
-    frame = results_frame(evaluate(network, accelerator, model.name, **options))
+    frame = results_frame(evaluate(network, accelerator, model.name, args.non_mac, **options))
+    free = free_layers(network, args.non_mac)
     hw = accelerator.hardware
     what = (
         f"{network.name} on {accelerator.name} ({'x'.join(map(str, hw.shape))} "
@@ -90,9 +98,16 @@ def run(args: argparse.Namespace) -> int:
             f"{what}: cycles and buffer/DRAM words per batch; latency_s and energy_j per "
             f"image; total latency {frame['latency_s'].sum() * 1e3:.4g} ms, energy "
             f"{frame['energy_j'].sum() * 1e3:.4g} mJ per image",
-        )
+        ) + free_layers_note(free)
     else:
-        header = run_header(network.name, accelerator, model.name, options=options)
+        header = run_header(
+            network.name,
+            accelerator,
+            model.name,
+            options=options,
+            non_mac=args.non_mac,
+            free_layers=free_layers_records(free),
+        )
         text = render(frame, args.format, extra=header)
     traced = _traced_layer(frame, args.trace_layer) if args.trace_plot else None
     emit(text, args.out)

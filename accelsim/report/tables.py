@@ -60,6 +60,32 @@ def layer_table(frame: pd.DataFrame, columns: tuple[str, ...], header: str) -> s
     return f"# {header}\n" + render(shown, "table")
 
 
+FREE_NAMES_SHOWN = 6
+"""Free layers named in a table's note; the rest are counted (JSON lists them all)."""
+
+
+def free_layers_note(free: pd.DataFrame) -> str:
+    """One `#` line saying which layers without MACs the run treated as free ("" for none)."""
+    if free.empty:
+        return ""
+    kinds = free["kind"].value_counts(sort=False)
+    counted = ", ".join(f"{n} {kind}" for kind, n in kinds.items())
+    names = list(free["layer"])
+    shown = ", ".join(names[:FREE_NAMES_SHOWN]) + (", ..." if len(names) > FREE_NAMES_SHOWN else "")
+    return (
+        f"# {len(names)} layers without MACs treated as free ({counted}: {shown}); "
+        "--non-mac costed costs them\n"
+    )
+
+
+def free_layers_records(free: pd.DataFrame) -> list[dict[str, Any]]:
+    """The free layers for a JSON header: name, kind, operation and why."""
+    return [
+        {"layer": row.layer, "kind": row.kind, "op": row.op, "note": row.note}
+        for row in free.itertuples(index=False)
+    ]
+
+
 def run_header(network: str, accelerator: Any, model: str, **extra: Any) -> dict[str, Any]:
     """What a JSON output says about its run, before the rows."""
     hw = accelerator.hardware

@@ -184,7 +184,9 @@ class ShuffleSpec(_LayerSpec):
 
 class ReshapeSpec(_LayerSpec):
     type: Literal["reshape"]
-    shape: Annotated[tuple[Channels, Window, Window], Field()]
+    shape: Annotated[
+        list[Annotated[int, Field(ge=1, le=MAX_CHANNELS)]], Field(min_length=3, max_length=3)
+    ]
 
 
 class SliceSpec(_LayerSpec):

@@ -224,3 +224,28 @@ def test_energy_parquet_equals_csv_and_keeps_the_header(capsys, tmp_path):
     assert header["network"] == "alexnet" and header["model"] == "analytical"
     code, out, err = run_cli(capsys, "energy", "alexnet", "--format", "parquet")
     assert code == 2 and "give --out" in err
+
+
+def test_non_mac_layers_are_listed_as_free_or_costed(capsys, tmp_path):
+    net = tmp_path / "res.yaml"
+    net.write_text(
+        "input: {channels: 4, size: 8}\n"
+        "layers:\n"
+        "  - {name: a, type: conv, filters: 4, size: 3, pad: 1}\n"
+        "  - {name: sum, type: add, inputs: [input, a]}\n"
+        "  - {name: pool, type: pool, size: 2}\n"
+        "  - {name: fc, type: fc, outputs: 3}\n"
+    )
+    code, out, _ = run_cli(capsys, "energy", str(net))
+    assert code == 0
+    assert "# 2 layers without MACs treated as free (1 eltwise, 1 pool: sum, pool)" in out
+    code, out, _ = run_cli(capsys, "energy", str(net), "--format", "json")
+    doc = json.loads(out)
+    assert doc["non_mac"] == "free"
+    assert [row["layer"] for row in doc["free_layers"]] == ["sum", "pool"]
+    assert [row["layer"] for row in doc["layers"]] == ["a", "fc"]
+    code, out, _ = run_cli(capsys, "simulate", str(net), "--non-mac", "costed", "--format", "json")
+    doc = json.loads(out)
+    assert doc["free_layers"] == []
+    assert [row["layer"] for row in doc["layers"]] == ["a", "sum", "pool", "fc"]
+    assert all(row["energy_j"] > 0 for row in doc["layers"])
