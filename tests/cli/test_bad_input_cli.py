@@ -258,6 +258,7 @@ SUBCOMMANDS = {
             **MODEL_FLAGS,
             "--by-group": None,
             "--model": st.sampled_from(["analytical", "silicon", "nope"]),
+            "--non-mac": st.sampled_from(["free", "costed", "x"]),
         },
     ),
     "partition": (
@@ -291,7 +292,13 @@ SUBCOMMANDS = {
     ),
     "simulate": (
         ["{small}"],
-        {**COMMON_FLAGS, **MODEL_FLAGS, "--trace-layer": WORDS, "--cycle-by-cycle": None},
+        {
+            **COMMON_FLAGS,
+            **MODEL_FLAGS,
+            "--trace-layer": WORDS,
+            "--cycle-by-cycle": None,
+            "--non-mac": st.sampled_from(["free", "costed", "paid", ""]),
+        },
     ),
     "explore": (
         ["{small}", "--model", "analytical", "--no-store", "--quiet"],

@@ -44,6 +44,24 @@ NETWORK = {
 }
 """A small valid network: every layer kind the mutations can break, cheap to simulate."""
 
+RESIDUAL = {
+    "name": "fuzzres",
+    "input": {"channels": 4, "height": 8, "width": 8},
+    "layers": [
+        {"name": "a", "type": "conv", "filters": 4, "size": 3, "pad": 1},
+        {"name": "sum", "type": "add", "inputs": ["input", "a"]},
+        {"name": "act", "type": "activation", "function": "relu"},
+        {"name": "gap", "type": "global_pool"},
+        {"name": "gate", "type": "activation", "function": "sigmoid"},
+        {"name": "scaled", "type": "eltwise", "op": "mul", "inputs": ["act", "gate"]},
+        {"name": "half", "type": "slice", "start": 0, "stop": 2},
+        {"name": "mixed", "type": "shuffle"},
+        {"name": "flat", "type": "reshape", "shape": [128, 1, 1]},
+        {"name": "fc", "type": "fc", "outputs": 3},
+    ],
+}
+"""A valid network of the layers without MACs, for the same mutations."""
+
 SUMMED = ("macs", "energy_j", "latency_s", "rf_accesses", "glb_accesses", "dram_accesses")
 
 
@@ -91,6 +109,25 @@ def test_malformed_network_files(tmp_path_factory, doc, suffix, command):
         return
     argv = [command, str(path), "--format", "csv"]
     frame = check_contract(*run(argv), what=f"{argv} {doc}")
+    if frame is not None:
+        assert set(frame["layer"]) <= {layer.get("name") for layer in doc["layers"]}
+
+
+@FUZZ
+@given(doc=mutated(RESIDUAL), suffix=st.sampled_from((".json", ".yaml", ".toml")),
+       non_mac=st.sampled_from(("free", "costed")))  # fmt: skip
+def test_malformed_residual_network_files(tmp_path_factory, doc, suffix, non_mac):
+    path = write(tmp_path_factory.mktemp("net"), doc, suffix)
+    if path is None:
+        return
+    argv = ["energy", str(path), "--format", "csv", "--non-mac", non_mac]
+    code, out, err = run(argv)
+    if code == 0 and non_mac == "costed":  # rows without MACs are costed: check them apart
+        frame = pd.read_csv(io.StringIO(out), keep_default_na=False, na_values=[""])
+        assert (frame["energy_j"] >= 0).all() and (frame["macs"] >= 0).all()
+        assert set(frame["layer"]) <= {layer.get("name") for layer in doc["layers"]}
+        return
+    frame = check_contract(code, out, err, what=f"{argv} {doc}")
     if frame is not None:
         assert set(frame["layer"]) <= {layer.get("name") for layer in doc["layers"]}
 
