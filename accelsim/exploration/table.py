@@ -26,6 +26,7 @@ RESULT_COLUMNS = (
     "status",
     "reason",
     "layers",
+    "free_layers",
     "macs",
     "energy_j",
     "latency_s",
@@ -101,7 +102,12 @@ def network_rows(sweep: Sweep) -> list[dict[str, Any]]:
             row: dict[str, Any] = {"network": net.name, **design}
             for column in RESULT_COLUMNS:
                 row.setdefault(column, nan)
-            row.update(status=REFUSED, reason=point.refusal, layers=len(net.compute_layers))
+            row.update(
+                status=REFUSED,
+                reason=point.refusal,
+                layers=len(net.compute_layers),
+                free_layers=len(net.layers) - len(net.compute_layers),
+            )
             row.update(area or {"area_mm2": nan})
             if point.accelerator is not None:
                 outcomes = _layer_outcomes(sweep, i, j)
