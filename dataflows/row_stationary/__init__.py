@@ -12,14 +12,16 @@ Table III) has seven parameters:
 - `n` images per pass (ifmaps and psums of n images live in the GLB together).
 - `m` ofmap channels whose psums stay in the GLB while the ifmap of one channel group is reused
   by m / (p*t) consecutive passes.
+- `g` group sets (not in the chip's table; 1 unless given): sets that run g groups of a grouped
+  convolution side by side, for depthwise layers (`groups`).
 
 Loop nest (outermost first), for each group of a grouped convolution:
 image chunk (n) > strip (e rows) > filter block (m) > channel group (q*r, ifmap loaded from DRAM)
 > filter sub-block (p*t): one *processing pass*. The psums of a block go to DRAM (RLC-coded)
 after its last channel group.
 
-Modules: `mapping` (the parameters, parsing, layer geometry), `legality` (which mappings fit the
-array), `enumeration` (all legal mappings as an array), `counts` (exact access counts in closed
+Modules: `mapping` (the parameters, parsing, layer geometry), `groups` (group sets: which layers,
+how many, their pipelined GLB), `legality` (which mappings fit the array), `enumeration` (all legal mappings as an array), `counts` (exact access counts in closed
 form), `search` (the streaming numba mapper kernel), `policy` (the mapper: `best_mapping`; the
 vectorised reference `rank_mappings`, `reference_best_mapping`). Every public name is importable
 from this package.
@@ -34,6 +36,7 @@ from dataflows.row_stationary.counts import (
     rlc_words_array,
 )
 from dataflows.row_stationary.enumeration import enumerate_mappings
+from dataflows.row_stationary.groups import GROUP_SETS_MAX_CHANNELS, group_set_choices
 from dataflows.row_stationary.legality import (
     MAX_PE_SETS,
     check_mapping,
@@ -43,6 +46,7 @@ from dataflows.row_stationary.legality import (
     set_cap,
 )
 from dataflows.row_stationary.mapping import (
+    MAPPING_COLUMNS,
     MAPPING_FIELDS,
     LayerGeometry,
     RSMapping,
@@ -68,6 +72,8 @@ __all__ = [
     "CHIP_ONCHIP_WEIGHT",
     "COUNT_INDEX",
     "COUNT_NAMES",
+    "GROUP_SETS_MAX_CHANNELS",
+    "MAPPING_COLUMNS",
     "MAPPING_FIELDS",
     "MAX_PE_SETS",
     "POLICIES",
@@ -83,6 +89,7 @@ __all__ = [
     "enumerate_mappings",
     "geometry",
     "glb_capacity_words",
+    "group_set_choices",
     "max_sets",
     "nonzero_macs",
     "parse_mapping",

@@ -56,6 +56,13 @@ def _chunks(total: int, size: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]
     return [(full, size), ((rem > 0).astype(np.int64), np.where(rem > 0, rem, 1))]
 
 
+def group_sets(maps: np.ndarray) -> np.ndarray:
+    """The group sets `g` of mapping rows: their eighth column, 1 for rows of the seven fields."""
+    if maps.shape[1] > 7:
+        return maps[:, 7]
+    return np.ones(maps.shape[0], dtype=np.int64)
+
+
 def closed_form_counts(
     layer: ConvLayer,
     hw: SpatialArray,
@@ -64,13 +71,16 @@ def closed_form_counts(
     first_layer: bool,
     rlc: RlcFormat | None = None,
 ) -> np.ndarray:
-    """Exact counts (columns of COUNT_NAMES) of each mapping row for the whole batch.
+    """Exact counts (columns of COUNT_NAMES) of each mapping row (`MAPPING_COLUMNS`, or the
+    seven fields for g = 1) for the whole batch. A pass of g group sets moves g groups' data;
+    its ifmap loads and ofmap write-backs are single transfers of the g groups, RLC-coded whole.
 
     `rlc` is the accelerator's feature-map format (default: the chip's at the array's width)."""
     rlc = as_format(rlc or hw.bits)
     geo = geometry(layer)
     maps = np.atleast_2d(np.asarray(maps, dtype=np.int64))
     m, n, e, p, q, r, t = (maps[:, i] for i in range(7))
+    g = group_sets(maps)
     R, S, C, M, F, U = geo.R, geo.S, geo.C, geo.M, geo.F, geo.U
     W = geo.used_width
     K = C // (q * r)  # channel groups
@@ -80,15 +90,15 @@ def closed_form_counts(
     c = COUNT_INDEX
     for n_count, nn in _chunks(batch, n):
         for e_count, ee in _chunks(geo.E, e):
-            mult = n_count * e_count * geo.G
+            mult = n_count * e_count * (geo.G // g)  # x group blocks of g groups each
             rows_in = (ee - 1) * U + R
-            v_if = nn * q * r * rows_in * W  # ifmap values of one channel group load
-            outs = nn * ee * F  # ofmap pixels of one filter over the chunk and strip
+            v_if = g * nn * q * r * rows_in * W  # ifmap values of one channel group load
+            outs = g * nn * ee * F  # ofmap pixels of one filter of each group of a block
             if_dram = v_if if first_layer else rlc_words_array(v_if, layer.ifmap_zero, rlc)
-            of_dram = rlc_words_array(nn * m * ee * F, layer.ofmap_zero, rlc)
+            of_dram = rlc_words_array(g * nn * m * ee * F, layer.ofmap_zero, rlc)
             passes = B * K * J
-            pes = R * ee * r * t
-            flt = p * t * q * r * R * S
+            pes = g * R * ee * r * t
+            flt = g * p * t * q * r * R * S
             cnt = {
                 "macs": M * C * R * S * outs,
                 "rf_ifmap_writes": passes * pes * q * W * nn,

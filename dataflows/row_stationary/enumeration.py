@@ -1,5 +1,5 @@
-"""Every legal mapping of a layer, as an int64 array (one row per mapping, fields in
-`MAPPING_FIELDS` order), so that the mapper scores them all at once with numpy.
+"""Every legal mapping of a layer, as an int64 array (one row per mapping, columns in
+`MAPPING_COLUMNS` order), so that the mapper scores them all at once with numpy.
 
 The candidates are built from divisors (q*r divides C, p*t divides m, m divides M) and the images
 per pass n only up to what the GLB can hold, so the work depends on the layer and the array, not
@@ -18,6 +18,7 @@ import numpy as np
 from accelsim.errors import AccelsimError
 from accelsim.hardware.spatial import SpatialArray
 from accelsim.workload.layer import ConvLayer
+from dataflows.row_stationary.groups import glb_buffers, group_set_choices, group_sets_fit
 from dataflows.row_stationary.legality import (
     MAX_PE_SETS,
     check_supported,
@@ -25,7 +26,7 @@ from dataflows.row_stationary.legality import (
     max_sets,
     set_cap,
 )
-from dataflows.row_stationary.mapping import LayerGeometry, geometry
+from dataflows.row_stationary.mapping import MAPPING_COLUMNS, LayerGeometry, geometry
 
 MAX_MAPPING_CANDIDATES = 50_000_000
 """Most (q, r) x (p, t, m) x e combinations the mapper may test for one layer (a few numpy
@@ -152,16 +153,43 @@ def mapping_axes(
     )
 
 
+def group_axes(
+    layer: ConvLayer, hw: SpatialArray, batch: int, axes: MappingAxes, g: int
+) -> MappingAxes:
+    """The axes of the mappings with g group sets (`axes` itself for g = 1): per set width, the
+    most r*t (`group_sets_fit`) and the most images per pass the GLB holds at q*r = m = 1 with
+    `glb_buffers(g)` x g allocations; set widths where neither is at least 1 are dropped."""
+    if g == 1:
+        return axes
+    geo = geometry(layer)
+    glb = glb_capacity_words(hw) // (glb_buffers(g) * g)
+    es, caps = [], []
+    for e, sets in axes.es.tolist():
+        set_rows, set_cols = geo.R * -(-e // hw.pe_cols), min(e, hw.pe_cols)
+        fit = group_sets_fit(g, sets, set_rows, set_cols, hw)
+        images = _images_cap(geo, glb, batch, e)
+        if fit >= 1 and images >= 1:
+            es.append((e, fit))
+            caps.append(images)
+    return MappingAxes(
+        qr=axes.qr,
+        ptm=axes.ptm,
+        es=np.array(es, dtype=np.int64).reshape(-1, 2),
+        caps=np.array(caps, dtype=np.int64),
+    )
+
+
 def _where(layer: ConvLayer, hw: SpatialArray) -> str:
     return f"layer '{layer.name}' on '{hw.name}'"
 
 
 def _legal_blocks(
-    layer: ConvLayer, hw: SpatialArray, batch: int, axes: MappingAxes
+    layer: ConvLayer, hw: SpatialArray, batch: int, axes: MappingAxes, g: int = 1, total: int = 0
 ) -> list[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
     """Per e, the legal (q, r) x (p, t, m) cells (indices) and their most images per pass: the
-    legal n of a cell are 1 .. that number. Counted first, so that what would not fit in memory
-    is refused unbuilt (more than `MAX_MAPPING_ROWS` legal mappings)."""
+    legal n of a cell are 1 .. that number (`axes` of g group sets, `group_axes`). Counted
+    first, so that what would not fit in memory is refused unbuilt (more than
+    `MAX_MAPPING_ROWS` legal mappings, `total` of them counted already)."""
     geo = geometry(layer)
     q = axes.qr[:, 0][:, None]
     r = axes.qr[:, 1][:, None]
@@ -169,10 +197,9 @@ def _legal_blocks(
     t = axes.ptm[:, 1][None, :]
     m = axes.ptm[:, 2][None, :]
     base_ok = p * q * geo.S <= hw.spad_filter_words
-    glb = glb_capacity_words(hw)
+    glb = glb_capacity_words(hw) // (glb_buffers(g) * g)
     width = geo.used_width
     blocks = []
-    total = 0
     for e, sets in axes.es.tolist():
         ok = base_ok & (r * t <= sets)
         n_max = np.minimum(batch, glb // (q * r * geo.rows_in(e) * width + m * e * geo.F))
@@ -190,38 +217,59 @@ def _legal_blocks(
 
 def check_row_limit(layer: ConvLayer, hw: SpatialArray, batch: int, axes: MappingAxes) -> None:
     """Refuse, as `enumerate_mappings` does, a layer with more than `MAX_MAPPING_ROWS` legal
-    mappings; the exact count is taken only when the bound (every cell at its e's most images
-    per pass) exceeds the limit."""
-    bound = int(axes.caps.sum()) * axes.qr.shape[0] * axes.ptm.shape[0]
+    mappings (every g together); the exact count is taken only when the bound (every cell at its
+    e's most images per pass) exceeds the limit."""
+    cells = axes.qr.shape[0] * axes.ptm.shape[0]
+    choices = group_set_choices(geometry(layer))
+    bound = sum(int(group_axes(layer, hw, batch, axes, g).caps.sum()) for g in choices) * cells
     if bound > MAX_MAPPING_ROWS:
-        _legal_blocks(layer, hw, batch, axes)
+        _legal_group_blocks(layer, hw, batch, axes)
+
+
+def _legal_group_blocks(
+    layer: ConvLayer, hw: SpatialArray, batch: int, axes: MappingAxes
+) -> list[tuple[int, MappingAxes, list[tuple[int, np.ndarray, np.ndarray, np.ndarray]]]]:
+    """`_legal_blocks` of every g of `group_set_choices` (g, its axes, its blocks), the legal
+    mappings of all g counted against `MAX_MAPPING_ROWS` together."""
+    out = []
+    total = 0
+    for g in group_set_choices(geometry(layer)):
+        g_axes = group_axes(layer, hw, batch, axes, g)
+        blocks = _legal_blocks(layer, hw, batch, g_axes, g, total)
+        total += sum(int(reps.sum()) for *_, reps in blocks)
+        out.append((g, g_axes, blocks))
+    return out
 
 
 def enumerate_mappings(
     layer: ConvLayer, hw: SpatialArray, batch: int, max_pe_sets: int | None = MAX_PE_SETS
 ) -> np.ndarray:
-    """Every legal mapping as an int64 array of rows (m, n, e, p, q, r, t)."""
+    """Every legal mapping as an int64 array of rows (m, n, e, p, q, r, t, g); g > 1 for the
+    layers `group_set_choices` offers group sets to."""
     axes = mapping_axes(layer, hw, batch, max_pe_sets)
+    empty = np.zeros((0, len(MAPPING_COLUMNS)), dtype=np.int64)
     if not axes.es.shape[0] * axes.qr.shape[0] * axes.ptm.shape[0]:
-        return np.zeros((0, 7), dtype=np.int64)
+        return empty
     a_qr, a_ptm = axes.qr, axes.ptm
     out = []
-    for e, ii, jj, reps in _legal_blocks(layer, hw, batch, axes):
-        if ii.size == 0:
-            continue
-        cell = np.repeat(np.arange(ii.size), reps)
-        n = np.arange(cell.size) - np.repeat(np.cumsum(reps) - reps, reps) + 1
-        order = np.lexsort((cell, n))  # n outermost, then the cells in order
-        cell, n = cell[order], n[order]
-        rows = np.empty((cell.size, 7), dtype=np.int64)
-        rows[:, 0] = a_ptm[jj[cell], 2]
-        rows[:, 1] = n
-        rows[:, 2] = e
-        rows[:, 3] = a_ptm[jj[cell], 0]
-        rows[:, 4] = a_qr[ii[cell], 0]
-        rows[:, 5] = a_qr[ii[cell], 1]
-        rows[:, 6] = a_ptm[jj[cell], 1]
-        out.append(rows)
+    for g, _, blocks in _legal_group_blocks(layer, hw, batch, axes):
+        for e, ii, jj, reps in blocks:
+            if ii.size == 0:
+                continue
+            cell = np.repeat(np.arange(ii.size), reps)
+            n = np.arange(cell.size) - np.repeat(np.cumsum(reps) - reps, reps) + 1
+            order = np.lexsort((cell, n))  # n outermost, then the cells in order
+            cell, n = cell[order], n[order]
+            rows = np.empty((cell.size, len(MAPPING_COLUMNS)), dtype=np.int64)
+            rows[:, 0] = a_ptm[jj[cell], 2]
+            rows[:, 1] = n
+            rows[:, 2] = e
+            rows[:, 3] = a_ptm[jj[cell], 0]
+            rows[:, 4] = a_qr[ii[cell], 0]
+            rows[:, 5] = a_qr[ii[cell], 1]
+            rows[:, 6] = a_ptm[jj[cell], 1]
+            rows[:, 7] = g
+            out.append(rows)
     if not out:
-        return np.zeros((0, 7), dtype=np.int64)
+        return empty
     return np.concatenate(out)

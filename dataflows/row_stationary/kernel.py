@@ -34,13 +34,15 @@ N_ROW_COLS = 9
 
 @numba.njit(cache=True)
 def best_candidates(iv, fv, pairs, spans, rows, dram_if, dram_of, order, low, top):
-    """The `top` best candidates, best first: (block, pair row, objective) arrays and how many.
+    """The `top` best candidates, best first: (block, pair row, objective, tie) arrays and how
+    many.
 
     `order`: blocks (m index x rows + row) in increasing lower bound `low`; `spans[m index]`:
     the pairs of that m, by increasing r*t. `dram_if[row, q*r index]`, `dram_of[row, m index]`:
     DRAM words of a channel group's ifmap loads and a filter block's ofmap write-backs over the
-    chunks and strips of a group."""
-    glb, vpb, chip = iv[0], iv[1], iv[2]
+    chunks and strips of a group. `iv`: GLB words, values per DRAM beat, chip policy, and
+    whether DRAM transfers overlap the passes (group sets: time is the larger of the two)."""
+    glb, vpb, chip, overlap = iv[0], iv[1], iv[2], iv[3]
     rf0, mac_e, ratio, clock_hz, rf_j, inter_j = fv[0], fv[1], fv[2], fv[3], fv[4], fv[5]
     glb_j, dram_j, power, c_ratio, weight = fv[6], fv[7], fv[8], fv[9], fv[10]
     best_obj = np.zeros(top)
@@ -67,7 +69,8 @@ def best_candidates(iv, fv, pairs, spans, rows, dram_if, dram_of, order, low, to
                 + pairs[j, P_OF_WRITES] * dram_of[w, mi]
             )
             compute = pairs[j, P_COMPUTE] * rows[w, W_STRIPS]
-            cycles = float(compute) + float(-(-dram // vpb)) * ratio
+            link = float(-(-dram // vpb)) * ratio
+            cycles = max(float(compute), link) if overlap else float(compute) + link
             rf_f = pairs[j, P_RF_F] * rows[w, W_RF_F]
             rf = rf0 + float(pairs[j, P_RF_IF]) + float(rf_f) + float(pairs[j, P_RF_PSUM])
             inter_e = float(pairs[j, P_INTER]) * inter_j
@@ -108,4 +111,4 @@ def best_candidates(iv, fv, pairs, spans, rows, dram_if, dram_of, order, low, to
             best_blk[pos] = blk
             best_j[pos] = j
             kept = min(kept + 1, top)
-    return best_blk, best_j, best_obj, kept
+    return best_blk, best_j, best_obj, best_tie, kept

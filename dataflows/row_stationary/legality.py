@@ -2,9 +2,11 @@
 on them.
 
 Legality: the set fits the array (R * ceil(e/cols) <= rows), r*t sets fit
-(floor(rows / set_rows) * floor(cols / set_cols)), scratchpads hold q*S, p*q*S and p words,
+(floor(rows / set_rows) * floor(cols / set_cols)), and so do g*r*t with g group sets (g divides
+the groups; see `dataflows.row_stationary.groups`), scratchpads hold q*S, p*q*S and p words,
 q*r divides C, p*t divides m, m divides M (per group), n <= batch, and the GLB holds the ifmap
-rows (n * q*r * ((e-1)*U + R) * used width) plus the psums (n * m * e * F). The allocations of the
+rows (n * q*r * ((e-1)*U + R) * used width) plus the psums (n * m * e * F), g times, twice when
+group sets pipeline (g > 1). The allocations of the
 chip's table are in kB of 1024 bytes (15.5 / 72.1 kB for AlexNet CONV1, 7.0 kB for CONV3, 10.5 kB
 for CONV4 come out only that way); the capacity they must fit behaves as 100 kB of 1000 bytes
 (`glb_capacity_words`).
@@ -15,6 +17,7 @@ from __future__ import annotations
 from accelsim.errors import AccelsimError, LayerRefused
 from accelsim.hardware.spatial import SpatialArray
 from accelsim.workload.layer import ConvLayer
+from dataflows.row_stationary.groups import fitting_sets, glb_buffers
 from dataflows.row_stationary.mapping import LayerGeometry, RSMapping, geometry
 
 MAX_PE_SETS = 4
@@ -90,6 +93,13 @@ def check_mapping(
             f"{where} r*t={mp.r * mp.t} sets of {rows} x {cols} PEs do not fit the "
             f"{hw.pe_rows} x {hw.pe_cols} array"
         )
+    if geo.G % mp.g:
+        raise AccelsimError(f"{where} g={mp.g} does not divide the {geo.G} groups")
+    if mp.g * mp.r * mp.t > fitting_sets(rows, cols, hw):
+        raise AccelsimError(
+            f"{where} g*r*t={mp.g * mp.r * mp.t} sets of {rows} x {cols} PEs do not fit the "
+            f"{hw.pe_rows} x {hw.pe_cols} array"
+        )
     if mp.q * geo.S > hw.spad_ifmap_words:
         raise AccelsimError(
             f"{where} q*S={mp.q * geo.S} exceeds the ifmap scratchpad ({hw.spad_ifmap_words} words)"
@@ -111,7 +121,7 @@ def check_mapping(
         raise AccelsimError(f"{where} m={mp.m} does not divide the {geo.M} filters per group")
     if mp.n > batch:
         raise AccelsimError(f"{where} n={mp.n} exceeds the batch of {batch}")
-    used = mp.glb_ifmap_words(geo) + mp.glb_psum_words(geo)
+    used = glb_buffers(mp.g) * (mp.glb_ifmap_words(geo) + mp.glb_psum_words(geo))
     if used > glb_capacity_words(hw):
         raise AccelsimError(
             f"{where} needs {used} GLB words for ifmaps and psums "

@@ -1,5 +1,5 @@
-"""The seven RS mapping parameters (`RSMapping`, parsed from `m=..,n=..,...`) and the sizes of a
-layer that a mapping is chosen against (`LayerGeometry`)."""
+"""The RS mapping parameters (`RSMapping`, parsed from `m=..,n=..,...`: the seven of JSSC 2017 and
+the group sets `g`) and the sizes of a layer that a mapping is chosen against (`LayerGeometry`)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,11 @@ from accelsim.hardware.spatial import SpatialArray
 from accelsim.workload.layer import ConvLayer
 
 MAPPING_FIELDS = ("m", "n", "e", "p", "q", "r", "t")
-"""The mapping's fields in order: the columns of the mapping arrays the mapper works on."""
+"""The seven fields of the chip's mapping table (JSSC 2017 Table III), in order."""
+
+MAPPING_COLUMNS = (*MAPPING_FIELDS, "g")
+"""The columns of the mapping arrays the mapper works on: the seven fields, then the group sets
+`g` (1 for every mapping of the chip's table; see `dataflows.row_stationary.groups`)."""
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,9 @@ def geometry(layer: ConvLayer) -> LayerGeometry:
 
 @dataclass(frozen=True)
 class RSMapping:
-    """The seven RS mapping parameters (JSSC 2017 notation); derived sizes are methods."""
+    """The RS mapping parameters (JSSC 2017 notation) and `g`, the PE sets that run different
+    groups of a grouped convolution in the same pass (1: one group at a time, the chip's own
+    practice; see `dataflows.row_stationary.groups`); derived sizes are methods."""
 
     m: int
     n: int
@@ -64,9 +70,10 @@ class RSMapping:
     q: int
     r: int
     t: int
+    g: int = 1
 
     def __post_init__(self) -> None:
-        for name in MAPPING_FIELDS:
+        for name in MAPPING_COLUMNS:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
                 raise AccelsimError(
@@ -84,16 +91,16 @@ class RSMapping:
         return geo.R * self.folds(hw), min(self.e, hw.pe_cols)
 
     def active_pes(self, geo: LayerGeometry) -> int:
-        """PEs the mapping uses: R * e * r * t."""
-        return geo.R * self.e * self.r * self.t
+        """PEs the mapping uses: R * e * r * t * g."""
+        return geo.R * self.e * self.r * self.t * self.g
 
     def glb_ifmap_words(self, geo: LayerGeometry) -> int:
-        """GLB words of the ifmap rows of one pass: n * q*r * ((e-1)*U + R) * used width."""
-        return self.n * self.q * self.r * geo.rows_in(self.e) * geo.used_width
+        """GLB words of the ifmap rows of one pass: g * n * q*r * ((e-1)*U + R) * used width."""
+        return self.g * self.n * self.q * self.r * geo.rows_in(self.e) * geo.used_width
 
     def glb_psum_words(self, geo: LayerGeometry) -> int:
-        """GLB words of the psums a filter block keeps: n * m * e * F."""
-        return self.n * self.m * self.e * geo.F
+        """GLB words of the psums a filter block keeps: g * n * m * e * F."""
+        return self.g * self.n * self.m * self.e * geo.F
 
     def glb_kb(self, geo: LayerGeometry, hw: SpatialArray) -> tuple[float, float]:
         """GLB allocation (ifmap, psum) in kB of 1024 bytes."""
@@ -101,21 +108,27 @@ class RSMapping:
         return self.glb_ifmap_words(geo) * b / 1024, self.glb_psum_words(geo) * b / 1024
 
     def as_dict(self) -> dict[str, int]:
-        return {name: getattr(self, name) for name in MAPPING_FIELDS}
+        """The seven fields, and `g` when it is not 1 (as the mapping prints)."""
+        names = MAPPING_FIELDS if self.g == 1 else MAPPING_COLUMNS
+        return {name: getattr(self, name) for name in names}
+
+    def as_row(self) -> list[int]:
+        """The mapping as a row of the mapper's arrays (`MAPPING_COLUMNS` order)."""
+        return [getattr(self, name) for name in MAPPING_COLUMNS]
 
     def __str__(self) -> str:
         return ",".join(f"{k}={v}" for k, v in self.as_dict().items())
 
 
 def parse_mapping(text: str) -> RSMapping:
-    """Parse `m=96,n=1,e=7,p=16,q=1,r=1,t=2` (all seven fields, any order)."""
+    """Parse `m=96,n=1,e=7,p=16,q=1,r=1,t=2` (all seven fields, any order; `g=...` optional)."""
     values: dict[str, int] = {}
     for item in str(text).split(","):
         key, sep, value = item.strip().partition("=")
         key = key.strip()
-        if not sep or key not in MAPPING_FIELDS:
+        if not sep or key not in MAPPING_COLUMNS:
             raise AccelsimError(
-                f"mapping: expected k=v pairs with k in {'/'.join(MAPPING_FIELDS)}, "
+                f"mapping: expected k=v pairs with k in {'/'.join(MAPPING_COLUMNS)}, "
                 f"got {short_repr(item.strip())}"
             )
         if key in values:

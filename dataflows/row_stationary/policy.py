@@ -24,8 +24,14 @@ from accelsim.errors import AccelsimError, LayerRefused
 from accelsim.hardware.energy import EnergyTable
 from accelsim.hardware.spatial import SpatialArray
 from accelsim.workload.layer import ConvLayer
-from dataflows.row_stationary.counts import COUNT_INDEX, access_counts, closed_form_counts
+from dataflows.row_stationary.counts import (
+    COUNT_INDEX,
+    access_counts,
+    closed_form_counts,
+    group_sets,
+)
 from dataflows.row_stationary.enumeration import enumerate_mappings
+from dataflows.row_stationary.groups import chip_group_sets, ranked_cycles
 from dataflows.row_stationary.legality import MAX_PE_SETS
 from dataflows.row_stationary.mapping import RSMapping, geometry
 from dataflows.row_stationary.search import search_mappings, widest_e
@@ -47,12 +53,14 @@ would pick although the ifmap bus makes it 30 % slower."""
 
 
 def compute_cycles(layer: ConvLayer, maps: np.ndarray, batch: int) -> np.ndarray:
-    """MAC-bound cycles of each mapping: passes x n' x F x p*q*S (no bus or DRAM waits)."""
+    """MAC-bound cycles of each mapping: passes x n' x F x p*q*S (no bus or DRAM waits); a
+    pass of g group sets runs g groups at once."""
     geo = geometry(layer)
     maps = np.atleast_2d(np.asarray(maps, dtype=np.int64))
     m, n, e, p, q, r, t = (maps[:, i] for i in range(7))
     strips = -(-geo.E // e)
-    passes = geo.G * strips * (geo.M // m) * (geo.C // (q * r)) * (m // (p * t))
+    blocks = geo.G // group_sets(maps)  # group blocks of g groups each
+    passes = blocks * strips * (geo.M // m) * (geo.C // (q * r)) * (m // (p * t))
     return passes * batch * geo.F * p * q * geo.S
 
 
@@ -74,13 +82,17 @@ def ranking_energy(
     """The energy (for the batch; each field an array over the mapping rows) and the cycles the
     mapper ranks mappings by.
 
-    Cycles are MAC-bound plus the DRAM transfers, without overlap. Clock and control energy are
+    Cycles are MAC-bound plus the DRAM transfers, without overlap (pipelined group sets: the
+    larger of the two, `groups.ranked_cycles`). Clock and control energy are
     always in (`include_control` forced on), so what a report leaves out does not change the
     mapping."""
     counts = closed_form_counts(layer, hw, maps, batch, first_layer, rlc)
     nonzero = np.round(counts[:, COUNT_INDEX["macs"]] * (1.0 - float(layer.ifmap_zero)))
     accesses = access_counts(counts, nonzero)
-    cycles = compute_cycles(layer, maps, batch) + dram_link_cycles(hw, accesses.dram_accesses)
+    link = dram_link_cycles(hw, accesses.dram_accesses)
+    cycles = ranked_cycles(
+        compute_cycles(layer, maps, batch), link, group_sets(np.atleast_2d(maps))
+    )
     energy = energy_from_counts(
         accesses, replace(table, include_control=True), cycles / hw.clock_hz
     )
@@ -99,7 +111,8 @@ def rank_mappings(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Legal mappings sorted best first by the policy's objective; returns (maps, objective).
 
-    `chip`: the widest set per strip count, r <= CHIP_MAX_CHANNEL_SETS; objective = DRAM energy +
+    `chip`: the widest set per strip count, r <= CHIP_MAX_CHANNEL_SETS, group sets where any
+    is legal (`groups.chip_group_sets`); objective = DRAM energy +
     clock energy of the MAC-bound time plus DRAM transfer time + CHIP_ONCHIP_WEIGHT x on-chip
     energy (ties: lower on-chip energy). It is how the chip's mappings trade array use against
     DRAM traffic: they ignore NoC bandwidth, which is why VGG-16's early layers run 4-5x slower
@@ -111,6 +124,7 @@ def rank_mappings(
     maps = enumerate_mappings(layer, hw, batch, max_pe_sets if policy == "chip" else None)
     if policy == "chip" and maps.shape[0]:
         maps = maps[widest_e(layer.out_height, maps[:, 2]) & (maps[:, 5] <= CHIP_MAX_CHANNEL_SETS)]
+        maps = chip_group_sets(maps)
     if maps.shape[0] == 0:
         raise LayerRefused(f"layer '{layer.name}': no legal row-stationary mapping on '{hw.name}'")
     energy, cycles = ranking_energy(layer, hw, table, maps, batch, first_layer, rlc)
@@ -120,7 +134,7 @@ def rank_mappings(
     else:
         objective = energy.total_j
         tie = cycles.astype(np.float64)
-    order = np.lexsort(tuple(maps[:, i] for i in range(6, -1, -1)) + (tie, objective))
+    order = np.lexsort(tuple(maps[:, i] for i in range(7, -1, -1)) + (tie, objective))
     return maps[order], objective[order]
 
 

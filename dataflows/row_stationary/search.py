@@ -35,7 +35,14 @@ from accelsim.hardware.energy import EnergyTable
 from accelsim.hardware.spatial import SpatialArray
 from accelsim.workload.layer import ConvLayer
 from dataflows.row_stationary.counts import rlc_words_array
-from dataflows.row_stationary.enumeration import check_row_limit, mapping_axes, ptm_array, qr_array
+from dataflows.row_stationary.enumeration import (
+    check_row_limit,
+    group_axes,
+    mapping_axes,
+    ptm_array,
+    qr_array,
+)
+from dataflows.row_stationary.groups import glb_buffers, group_set_choices, pipelined
 from dataflows.row_stationary.legality import glb_capacity_words
 from dataflows.row_stationary.mapping import LayerGeometry, geometry
 
@@ -72,11 +79,17 @@ def _counts_fit(geo: LayerGeometry, batch: int, rlc: RlcFormat) -> bool:
 
 @lru_cache(maxsize=64)
 def _pair_table(
-    geo: LayerGeometry, batch: int, hw_spads: tuple[int, int, int, int], max_channel_sets: int
+    geo: LayerGeometry,
+    batch: int,
+    hw_spads: tuple[int, int, int, int],
+    max_channel_sets: int,
+    g: int = 1,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The pairs of a layer (`P_*` columns; by m, then r*t), the span of each m's pairs, the m
     values and the q*r of each (q, r) index: what depends on the layer, the batch and the
-    scratchpads only (`hw_spads`: ifmap, filter, psum words and PEs), cached for design sweeps."""
+    scratchpads only (`hw_spads`: ifmap, filter, psum words and PEs), cached for design sweeps.
+    With g group sets the G groups run in G/g blocks (ifmap loads, ofmap write-backs and MAC
+    cycles per block); every other count is the same total as with g = 1."""
     from dataflows.row_stationary import kernel as k
 
     spad_ifmap, spad_filter, spad_psum, num_pes = hw_spads
@@ -99,9 +112,9 @@ def _pair_table(
     cols[:, k.P_RANK] = np.arange(q.shape[0])
     cols[:, k.P_IF_GLB] = (passes + B * K) * (q * r) * W
     cols[:, k.P_PSUM_GLB] = (K - 1) * MFX + MFX + K * MFX
-    cols[:, k.P_IF_LOADS] = B * K * G
-    cols[:, k.P_OF_WRITES] = B * G
-    cols[:, k.P_COMPUTE] = G * passes * batch * F * p * q * S
+    cols[:, k.P_IF_LOADS] = B * K * (G // g)
+    cols[:, k.P_OF_WRITES] = B * (G // g)
+    cols[:, k.P_COMPUTE] = (G // g) * passes * batch * F * p * q * S
     cols[:, k.P_RF_IF] = passes * (R * r * t) * q * W * X
     cols[:, k.P_RF_F] = passes * (R * r * t) * p * q * S
     cols[:, k.P_RF_PSUM] = (K - 1) * MFX
@@ -125,11 +138,13 @@ def _row_table(
     batch: int,
     first_layer: bool,
     rlc: RlcFormat,
+    g: int = 1,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The rows (`W_*` columns; by n, then e) and their DRAM tables: words of one channel group's
     ifmap loads (per q*r) and of one filter block's ofmap write-backs (per m), over the chunks of
     n images and the strips of e rows of a group, each transfer coded by `rlc_words_array` as
-    `closed_form_counts` codes it."""
+    `closed_form_counts` codes it. With g group sets a transfer carries g groups, and the GLB
+    units are those of `glb_buffers(g)` x g allocations."""
     from dataflows.row_stationary import kernel as k
 
     grid = np.arange(1, int(caps.max()) + 1)[:, None]
@@ -143,17 +158,18 @@ def _row_table(
     e_count, ee = np.stack([e_full, e_rem > 0]), np.stack([e, np.maximum(e_rem, 1)])
     rows_in = (ee - 1) * geo.U + geo.R
     count = (n_count[:, None, :] * e_count[None, :, :])[..., None]
-    v_if = (nn[:, None, :] * rows_in[None, :, :])[..., None] * (qrp * geo.used_width)
+    v_if = (nn[:, None, :] * rows_in[None, :, :])[..., None] * (g * qrp * geo.used_width)
     coded_if = v_if if first_layer else rlc_words_array(v_if, layer.ifmap_zero, rlc)
-    v_of = (nn[:, None, :] * ee[None, :, :])[..., None] * (ms * geo.F)
+    v_of = (nn[:, None, :] * ee[None, :, :])[..., None] * (g * ms * geo.F)
     coded_of = rlc_words_array(v_of, layer.ofmap_zero, rlc)
     chunks, strips = n_count.sum(axis=0), e_count.sum(axis=0)
     cols = np.empty((n.shape[0], k.N_ROW_COLS), dtype=np.int64)
     cols[:, k.W_N], cols[:, k.W_E], cols[:, k.W_SETS], cols[:, k.W_STRIPS] = n, e, sets, strips
     cols[:, k.W_IF_ROWS] = geo.G * batch * (e_count * rows_in).sum(axis=0)
     cols[:, k.W_FILTERS] = _int64(geo.M * geo.C * geo.R * geo.S) * (geo.G * chunks * strips)
-    cols[:, k.W_IF_UNIT] = n * rows_in[0] * geo.used_width
-    cols[:, k.W_OF_UNIT] = n * e * geo.F
+    units = glb_buffers(g) * g
+    cols[:, k.W_IF_UNIT] = units * n * rows_in[0] * geo.used_width
+    cols[:, k.W_OF_UNIT] = units * n * e * geo.F
     cols[:, k.W_RF_F] = geo.G * chunks * geo.E
     return cols, (count * coded_if).sum(axis=(0, 1)), (count * coded_of).sum(axis=(0, 1))
 
@@ -171,27 +187,73 @@ def search_mappings(
     rlc: RlcFormat | None = None,
     top: int = 1,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The first `top` rows of `rank_mappings` (mappings best first, and their objectives).
+    """The first `top` rows of `rank_mappings` (mappings best first, with g as the eighth
+    column, and their objectives). The kernel runs once per g of `group_set_choices` (once for
+    most layers); the runs' candidates merge in the reference's order.
 
     `chip`: the chip policy's candidates (widest set per strip count, r <= `max_channel_sets`)
     and objective (DRAM + clock energy + `onchip_weight` x on-chip energy; ties: on-chip
     energy); else the total energy (ties: cycles). Refusals are those of `rank_mappings`.
     """
-    from dataflows.row_stationary import kernel as k
-
     rlc = as_format(rlc or hw.bits)
     axes = mapping_axes(layer, hw, batch, max_pe_sets)
     check_row_limit(layer, hw, batch, axes)
     geo = geometry(layer)
-    es, caps = axes.es, axes.caps
-    if chip:
-        keep = widest_e(geo.E, es[:, 0])
-        es, caps = es[keep], caps[keep]
-    spads = (hw.spad_ifmap_words, hw.spad_filter_words, hw.spad_psum_words, hw.num_pes)
-    pairs, spans, ms, qrp = _pair_table(geo, batch, spads, max_channel_sets if chip else hw.num_pes)
-    if not (es.shape[0] and pairs.shape[0]):
+    found = []
+    choices = group_set_choices(geo)
+    if chip:  # group sets first; one group at a time only when no group-set mapping is legal
+        choices = (*choices[1:], 1)
+    for g in choices:
+        if chip and g == 1 and found:
+            break
+        g_axes = group_axes(layer, hw, batch, axes, g)
+        es, caps = g_axes.es, g_axes.caps
+        if chip:
+            keep = widest_e(geo.E, es[:, 0])
+            es, caps = es[keep], caps[keep]
+        run = _search_group_sets(
+            layer, geo, hw, table, batch, first_layer, chip, max_channel_sets, onchip_weight,
+            rlc, top, g, es, caps,
+        )  # fmt: skip
+        if run is not None:
+            found.append(run)
+    if not found:
         raise LayerRefused(f"layer '{layer.name}': no legal row-stationary mapping on '{hw.name}'")
-    rows, dram_if, dram_of = _row_table(layer, geo, es, caps, qrp, ms, batch, first_layer, rlc)
+    if len(found) == 1:
+        maps, obj, _ = found[0]
+        return maps, obj
+    maps, obj, tie = (np.concatenate(parts) for parts in zip(*found, strict=True))
+    order = np.lexsort(tuple(maps[:, i] for i in range(7, -1, -1)) + (tie, obj))[:top]
+    return maps[order], obj[order]
+
+
+def _search_group_sets(
+    layer: ConvLayer,
+    geo: LayerGeometry,
+    hw: SpatialArray,
+    table: EnergyTable,
+    batch: int,
+    first_layer: bool,
+    chip: bool,
+    max_channel_sets: int,
+    onchip_weight: float,
+    rlc: RlcFormat,
+    top: int,
+    g: int,
+    es: np.ndarray,
+    caps: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The kernel's best `top` mappings with g group sets (rows with g, objectives, ties), or
+    None when there is none; `es`, `caps`: the set widths, their most r*t and images."""
+    from dataflows.row_stationary import kernel as k
+
+    spads = (hw.spad_ifmap_words, hw.spad_filter_words, hw.spad_psum_words, hw.num_pes)
+    pairs, spans, ms, qrp = _pair_table(
+        geo, batch, spads, max_channel_sets if chip else hw.num_pes, g
+    )
+    if not (es.shape[0] and pairs.shape[0]):
+        return None
+    rows, dram_if, dram_of = _row_table(layer, geo, es, caps, qrp, ms, batch, first_layer, rlc, g)
     cc = table.control_fraction
     ratio = hw.clock_hz / hw.dram_clock_hz
     macs = np.float64(_int64(geo.M * geo.C * geo.R * geo.S * geo.F * geo.G * batch * geo.E))
@@ -199,25 +261,30 @@ def search_mappings(
     rf0 = macs + 3 * nz
     mac_e = nz * table.mac_j
     low = _block_bounds(
-        geo, batch, hw, table, rows, dram_if, dram_of, qrp, ms, chip, onchip_weight, rf0, mac_e
-    )
+        geo, batch, hw, table, rows, dram_if, dram_of, qrp, ms, chip, onchip_weight, rf0, mac_e,
+        geo.G // g, pipelined(g),
+    )  # fmt: skip
     if not _counts_fit(geo, batch, rlc):
         low[np.isfinite(low)] = -np.inf  # counts could wrap: no bound holds, visit every block
     order = np.argsort(low, axis=None, kind="stable")[: int((low < np.inf).sum())]
-    ints = np.array([glb_capacity_words(hw), hw.dram_bus_bits // hw.bits, int(chip)], np.int64)
+    ints = np.array(
+        [glb_capacity_words(hw), hw.dram_bus_bits // hw.bits, int(chip), int(pipelined(g))],
+        dtype=np.int64,
+    )
     floats = np.array(
         [rf0, mac_e, ratio, hw.clock_hz, table.rf_j, table.inter_pe_j, table.glb_j,
          table.dram_j, table.clock_power_w, cc / (1.0 - cc), onchip_weight],
         dtype=np.float64,
     )  # fmt: skip
-    blk, pair, obj, kept = k.best_candidates(
+    blk, pair, obj, tie, kept = k.best_candidates(
         ints, floats, pairs, spans, rows, dram_if, dram_of, order, low.ravel(), top,
     )  # fmt: skip
     if kept == 0:
-        raise LayerRefused(f"layer '{layer.name}': no legal row-stationary mapping on '{hw.name}'")
+        return None
     w, pj = rows[blk[:kept] % rows.shape[0]], pairs[pair[:kept]]
     fields = (pj[:, k.P_M], w[:, k.W_N], w[:, k.W_E], pj[:, k.P_P], pj[:, k.P_Q], pj[:, k.P_R])
-    return np.stack([*fields, pj[:, k.P_T]], axis=1), obj[:kept].copy()
+    maps = np.stack([*fields, pj[:, k.P_T], np.full(kept, g, dtype=np.int64)], axis=1)
+    return maps, obj[:kept].copy(), tie[:kept].copy()
 
 
 def _block_bounds(
@@ -234,6 +301,8 @@ def _block_bounds(
     onchip_weight: float,
     rf0: float,
     mac_e: float,
+    group_blocks: int,
+    overlap: bool,
 ) -> np.ndarray:
     """A lower bound of the objective of every candidate of each (m, row) block, shape (m, rows);
     +inf where no candidate is legal (its smallest allocation, q*r = 1, overflows the GLB).
@@ -242,24 +311,25 @@ def _block_bounds(
     at the least K x (loads of one group) over every q*r, filter traffic and ofmap write-backs
     exact, MAC-bound cycles with the most sets, filter scratchpad writes exact (M*C*R*S per
     G*chunks*E for every pair), GLB ifmap accesses at passes = B*K (J = 1), psums at K = 1,
-    every other count 0. Every operation is monotone, so the float result is a bound."""
+    every other count 0. Every operation is monotone, so the float result is a bound.
+    `group_blocks`: G / g, the blocks of g groups the groups run in; `overlap`: the ranked time
+    is the larger of MAC-bound and DRAM time (pipelined group sets), not their sum."""
     from dataflows.row_stationary import kernel as k
 
     B = (geo.M // ms)[:, None]
     X = _int64(geo.G * batch * geo.E)
     if_min = (dram_if * (geo.C // qrp)[None, :]).min(axis=1)[None, :]
     filters = rows[None, :, k.W_FILTERS]
-    dram = B * geo.G * if_min + filters + B * geo.G * dram_of.T
+    dram = B * group_blocks * if_min + filters + B * group_blocks * dram_of.T
     mc = _int64(geo.M * geo.C)
     compute = (
         rows[None, :, k.W_STRIPS]
-        * _int64(geo.G * batch * geo.F * geo.S)
+        * _int64(group_blocks * batch * geo.F * geo.S)
         * (mc // rows[:, k.W_SETS])
     )
     vpb = hw.dram_bus_bits // hw.bits
-    cycles = compute.astype(np.float64) + (-(-dram // vpb)).astype(np.float64) * (
-        hw.clock_hz / hw.dram_clock_hz
-    )
+    link = (-(-dram // vpb)).astype(np.float64) * (hw.clock_hz / hw.dram_clock_hz)
+    cycles = np.maximum(compute, link) if overlap else compute.astype(np.float64) + link
     rf_f = _int64(geo.M * geo.C * geo.R * geo.S) * rows[None, :, k.W_RF_F]
     rf = rf0 + rf_f.astype(np.float64)
     glb = (

@@ -52,6 +52,7 @@ class KernelPlan(NamedTuple):
     q: int
     r: int
     t: int
+    g: int
     ifmap_rate: int
     filter_rate: int
     psum_rate: int
@@ -130,10 +131,10 @@ def pass_steps(P, t0, nn, ee, psums_in, cycles):
     step of an image needs S ifmap columns, later steps U columns. Stall cycles are added to
     `cycles` by cause.
     """
-    d_if_row = P.q * P.r * ((ee - 1) * P.U + P.R)  # ifmap values of one ifmap column
+    d_if_row = P.g * P.q * P.r * ((ee - 1) * P.U + P.R)  # ifmap values of one ifmap column
     d_if_first = ceil_div(d_if_row * P.S, P.ifmap_rate)
     d_if_next = ceil_div(d_if_row * P.U, P.ifmap_rate)
-    d_out = ceil_div(P.p * P.t * ee, P.psum_rate)
+    d_out = ceil_div(P.g * P.p * P.t * ee, P.psum_rate)
     d_pin = d_out if psums_in else 0
     d_c = P.p * P.q * P.S
     h = (P.R * P.r - 1) * ceil_div(P.p, P.link_rate)
@@ -185,8 +186,10 @@ def simulate_fast(P):
     W = (P.F - 1) * P.U + P.S
     n_chunks = ceil_div(P.batch, P.n)
     n_strips = ceil_div(P.E, P.e)
-    total_passes = P.G * n_chunks * n_strips * B * K * J
-    flt = P.p * P.t * P.q * P.r * P.R * P.S
+    blocks = P.G // P.g  # blocks of g groups, one after another
+    total_passes = blocks * n_chunks * n_strips * B * K * J
+    total_loads = blocks * n_chunks * n_strips * B * K
+    flt = P.g * P.p * P.t * P.q * P.r * P.R * P.S
     d_f = ceil_div(flt, P.filter_rate)
     vpb, clk_num, clk_den = P.dram_values_per_beat, P.clk_num, P.clk_den
     flt_dram = dram_cycles(flt, vpb, clk_num, clk_den)
@@ -200,22 +203,43 @@ def simulate_fast(P):
     filt_ready = flt_dram
     prev_end = 0
     done = 0
-    for _g in range(P.G):
+    loads = 0
+    # Group sets (g > 1) pipeline: the next channel group's ifmap is loaded into the second GLB
+    # allocation as soon as the current group's first pass starts (after that pass's filter
+    # prefetch); otherwise each load waits for the previous pass to end.
+    prefetch = P.g > 1
+    next_load_end = 0
+    last_ck = 0 if P.batch % P.n == 0 else 1
+    last_sk = 0 if P.E % P.e == 0 else 1
+    for _g in range(blocks):
         for ci in range(n_chunks):
             nn = P.n if ci < n_chunks - 1 else P.batch - P.n * (n_chunks - 1)
             ck = 0 if nn == P.n else 1
             for si in range(n_strips):
                 ee = P.e if si < n_strips - 1 else P.E - P.e * (n_strips - 1)
                 sk = 0 if ee == P.e else 1
-                v_if = nn * P.q * P.r * ((ee - 1) * P.U + P.R) * W
-                pt_outs = P.p * P.t * nn * ee * P.F
-                pes = P.R * ee * P.r * P.t
-                for _b in range(B):
+                v_if = P.g * nn * P.q * P.r * ((ee - 1) * P.U + P.R) * W
+                pt_outs = P.g * P.p * P.t * nn * ee * P.F
+                pes = P.g * P.R * ee * P.r * P.t
+                # The kind (chunk, strip) of the channel group after the last one of this strip.
+                if si < n_strips - 1:
+                    nk_c, nk_s = ck, 0 if si + 1 < n_strips - 1 else last_sk
+                elif ci < n_chunks - 1:
+                    nk_c = 0 if ci + 1 < n_chunks - 1 else last_ck
+                    nk_s = 0 if n_strips > 1 else last_sk
+                else:
+                    nk_c = 0 if n_chunks > 1 else last_ck
+                    nk_s = 0 if n_strips > 1 else last_sk
+                for b in range(B):
                     for k in range(K):
                         # Ifmap of this channel group: DRAM -> GLB once the GLB space is free.
-                        ls = max(link_free, prev_end)
-                        load_end = ls + dram_cycles(P.if_dram[ck, sk], vpb, clk_num, clk_den)
-                        link_free = load_end
+                        if prefetch and loads > 0:
+                            load_end = next_load_end
+                        else:
+                            ls = max(link_free, prev_end)
+                            load_end = ls + dram_cycles(P.if_dram[ck, sk], vpb, clk_num, clk_den)
+                            link_free = load_end
+                        loads += 1
                         counts[K_GLB_IFMAP_WRITES] += v_if
                         counts[K_DRAM_IFMAP_READS] += P.if_dram[ck, sk]
                         for j in range(J):
@@ -228,6 +252,14 @@ def simulate_fast(P):
                                 fs = max(link_free, start)
                                 filt_ready = fs + flt_dram
                                 link_free = filt_ready
+                            if prefetch and j == 0 and loads < total_loads:
+                                nc, ns = ck, sk
+                                if b == B - 1 and k == K - 1:
+                                    nc, ns = nk_c, nk_s
+                                ls = max(link_free, start)
+                                words = P.if_dram[nc, ns]
+                                next_load_end = ls + dram_cycles(words, vpb, clk_num, clk_den)
+                                link_free = next_load_end
                             cycles[C_FILTER_LOAD] += d_f
                             kind = 4 * ck + 2 * sk + (1 if k > 0 else 0)
                             if memo_end[kind] < 0:  # first pass of this kind: run its steps
@@ -255,7 +287,7 @@ def simulate_fast(P):
                     # The block's ofmap: GLB -> DRAM, RLC-coded.
                     ws = max(link_free, prev_end)
                     link_free = ws + dram_cycles(P.of_dram[ck, sk], vpb, clk_num, clk_den)
-                    counts[K_GLB_PSUM_READS] += nn * P.m * ee * P.F
+                    counts[K_GLB_PSUM_READS] += P.g * nn * P.m * ee * P.F
                     counts[K_DRAM_OFMAP_WRITES] += P.of_dram[ck, sk]
     end = max(prev_end, link_free)
     cycles[C_DRAM] += end - prev_end

@@ -60,6 +60,7 @@ class RSPlan:
     q: int
     r: int
     t: int
+    g: int  # group sets: groups a pass runs side by side (g > 1: group blocks pipelined)
     ifmap_rate: int  # values a cycle on the ifmap bus
     filter_rate: int
     psum_rate: int
@@ -119,9 +120,9 @@ def make_plan(
     of_dram = np.zeros((2, 2), dtype=np.int64)
     for ci, nn in enumerate((mp.n, _last(batch, mp.n))):
         for si, ee in enumerate((mp.e, _last(geo.E, mp.e))):
-            values = nn * mp.q * mp.r * geo.rows_in(ee) * width
+            values = mp.g * nn * mp.q * mp.r * geo.rows_in(ee) * width
             if_dram[ci, si] = values if first_layer else rlc_words(values, layer.ifmap_zero, rlc)
-            of_dram[ci, si] = rlc_words(nn * mp.m * ee * geo.F, layer.ofmap_zero, rlc)
+            of_dram[ci, si] = rlc_words(mp.g * nn * mp.m * ee * geo.F, layer.ofmap_zero, rlc)
     num, den = clock_ratio(hw)
     return RSPlan(
         G=geo.G,
@@ -140,6 +141,7 @@ def make_plan(
         q=mp.q,
         r=mp.r,
         t=mp.t,
+        g=mp.g,
         ifmap_rate=hw.noc_ifmap_bits // hw.bits,
         filter_rate=hw.noc_filter_bits // hw.bits,
         psum_rate=hw.noc_psum_bits // hw.bits,

@@ -16,6 +16,7 @@ from accelsim.errors import AccelsimError
 from accelsim.hardware.spatial import SpatialArray
 from accelsim.workload.layer import ConvLayer
 from dataflows.row_stationary import geometry, rlc_words_array
+from dataflows.row_stationary.counts import group_sets
 
 ENGINES = ("fast", "trace")
 
@@ -38,7 +39,7 @@ def passes_and_steps(plan: RSPlan) -> tuple[int, int]:
     K = plan.C // (plan.q * plan.r)
     B = plan.M // plan.m
     J = plan.m // (plan.p * plan.t)
-    per_chunk = plan.G * -(-plan.E // plan.e) * B * K * J
+    per_chunk = plan.G // plan.g * -(-plan.E // plan.e) * B * K * J
     return per_chunk * -(-plan.batch // plan.n), per_chunk * plan.batch * plan.F
 
 
@@ -59,7 +60,7 @@ def cycle_lower_bounds(
     first_layer: bool,
     rlc: RlcFormat | None = None,
 ) -> np.ndarray:
-    """A lower bound of the cycles both engines give each mapping row (m, n, e, p, q, r, t),
+    """A lower bound of the cycles both engines give each mapping row (m, n, e, p, q, r, t[, g]),
     in closed form (int64), without simulating: what a mapper may discard candidates by.
 
     Passes run one after another, each loading its filters (ceil(filters / bus rate) cycles)
@@ -76,6 +77,7 @@ def cycle_lower_bounds(
     geo = geometry(layer)
     maps = np.atleast_2d(np.asarray(maps, dtype=np.int64))
     m, n, e, p, q, r, t = (maps[:, i] for i in range(7))
+    g = group_sets(maps)
     K, B, J = geo.C // (q * r), geo.M // m, m // (p * t)
     vpb = hw.dram_bus_bits // hw.bits
     num, den = clock_ratio(hw)
@@ -83,7 +85,7 @@ def cycle_lower_bounds(
     def link(words: np.ndarray) -> np.ndarray:
         return _ceil(_ceil(words, vpb) * num, den)
 
-    flt = p * t * q * r * geo.R * geo.S
+    flt = g * p * t * q * r * geo.R * geo.S
     d_f = _ceil(flt, hw.noc_filter_bits // hw.bits)
     d_c = p * q * geo.S
     hops = (geo.R * r - 1) * _ceil(p, hw.local_link_bits // hw.bits)
@@ -95,15 +97,16 @@ def cycle_lower_bounds(
     e_full, e_rem = geo.E // e, geo.E % e
     for n_count, nn in ((n_full, n), ((n_rem > 0).astype(np.int64), np.maximum(n_rem, 1))):
         for e_count, ee in ((e_full, e), ((e_rem > 0).astype(np.int64), np.maximum(e_rem, 1))):
-            blocks = geo.G * n_count * e_count * B  # filter blocks of this chunk and strip kind
-            v_if = nn * q * r * ((ee - 1) * geo.U + geo.R) * geo.used_width
+            # Filter blocks of this chunk and strip kind, in G / g blocks of g groups.
+            blocks = geo.G // g * n_count * e_count * B
+            v_if = g * nn * q * r * ((ee - 1) * geo.U + geo.R) * geo.used_width
             if_dram = v_if if first_layer else rlc_words_array(v_if, layer.ifmap_zero, rlc)
-            of_dram = rlc_words_array(nn * m * ee * geo.F, layer.ofmap_zero, rlc)
+            of_dram = rlc_words_array(g * nn * m * ee * geo.F, layer.ofmap_zero, rlc)
             steps = nn * geo.F
-            if_col = q * r * ((ee - 1) * geo.U + geo.R)  # ifmap values of one ifmap column
+            if_col = g * q * r * ((ee - 1) * geo.U + geo.R)  # ifmap values of one ifmap column
             if_first = _ceil(if_col * geo.S, rate_if)
             if_all = nn * (if_first + (geo.F - 1) * _ceil(if_col * geo.U, rate_if))
-            d_out = _ceil(p * t * ee, rate_psum)
+            d_out = _ceil(g * p * t * ee, rate_psum)
             # Cycles to the end of the last column's MACs (any channel group): the PEs, the
             # ifmap bus; the psum output bus carries every column after the first one's MACs
             # and hops, which bounds the pass as if its last column came out last.

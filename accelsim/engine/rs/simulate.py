@@ -24,7 +24,6 @@ from accelsim.workload.layer import ConvLayer
 from accelsim.workload.network import Network
 from dataflows.row_stationary import (
     COUNT_INDEX,
-    MAPPING_FIELDS,
     RSMapping,
     access_counts,
     best_mapping,
@@ -92,7 +91,7 @@ def energy_lower_bounds(
     `cycle_lower_bounds`, less `BOUND_MARGIN`. Energy only grows with the cycles (clock energy,
     and control energy with it), operation by operation."""
     hw = config.hardware
-    rows = np.array([[getattr(mp, k) for k in MAPPING_FIELDS] for mp in mappings], dtype=np.int64)
+    rows = np.array([mp.as_row() for mp in mappings], dtype=np.int64)
     counts = closed_form_counts(layer, hw, rows, batch, first_layer, config.rlc)
     cycles = cycle_lower_bounds(layer, hw, rows, batch, first_layer, config.rlc)
     nz = np.round(counts[:, COUNT_INDEX["macs"]] * (1.0 - layer.ifmap_zero)).astype(np.int64)

@@ -110,7 +110,7 @@ def _program(P: KernelPlan) -> list[PassSpec]:
     n_chunks = -(-P.batch // P.n)
     n_strips = -(-P.E // P.e)
     out = []
-    for _g in range(P.G):
+    for _g in range(P.G // P.g):
         for ci in range(n_chunks):
             nn = P.n if ci < n_chunks - 1 else P.batch - P.n * (n_chunks - 1)
             for si in range(n_strips):
@@ -134,16 +134,16 @@ def _program(P: KernelPlan) -> list[PassSpec]:
 
 
 def _column_receivers(P: KernelPlan, ee: int) -> np.ndarray:
-    """PEs that receive each ifmap value of one column (q*r channels x rows_in rows).
+    """PEs that receive each ifmap value of one column (g groups x q*r channels x rows_in rows).
 
     Row y of a channel goes diagonally to the PEs (i, j) of its set with j*U + i = y, in each of
-    the t sets that share the channel group."""
+    the t sets that share the channel group (of its own group)."""
     rows_in = (ee - 1) * P.U + P.R
     per_row = np.zeros(rows_in, dtype=np.int64)
     for j in range(ee):
         for i in range(P.R):
             per_row[j * P.U + i] += 1
-    return np.tile(per_row * P.t, P.q * P.r)
+    return np.tile(per_row * P.t, P.g * P.q * P.r)
 
 
 def simulate_trace(
@@ -154,8 +154,10 @@ def simulate_trace(
     counts = np.zeros(N_COUNTS, dtype=np.int64)
     cycles = np.zeros(N_CAUSES, dtype=np.int64)
     program = _program(P)
+    loads_at = [i for i, spec in enumerate(program) if spec.load]
+    prefetch = P.g > 1  # group sets pipeline their channel groups' ifmap loads
     W = (P.F - 1) * P.U + P.S
-    flt = P.p * P.t * P.q * P.r * P.R * P.S
+    flt = P.g * P.p * P.t * P.q * P.r * P.R * P.S
     d_c = P.p * P.q * P.S
     hop = (P.R * P.r - 1) * -(-P.p // P.link_rate)
     act: dict[str, list[int]] = {name: [] for name in ACTIVITY} if record else {}
@@ -170,8 +172,14 @@ def simulate_trace(
         queue.append(tr)
         return tr
 
+    def ifmap_load(spec: PassSpec) -> Transfer:
+        rows_in = (spec.ee - 1) * P.U + P.R
+        values = P.g * spec.nn * P.q * P.r * rows_in * W
+        return enqueue(Transfer(int(P.if_dram[spec.ck, spec.sk]), "ifmap", values))
+
     # Controller state.
     pi = 0  # index of the next pass to start
+    loads_done = 0  # ifmap loads issued ahead by the pipeline (after the first)
     prev_end = 0
     filt_fetch = enqueue(Transfer(flt, "filter"))  # the first pass's filters, at cycle 0
     load: Transfer | None = None
@@ -226,16 +234,12 @@ def simulate_trace(
             pending_setup = True
             if cur.writeback:
                 nn, ee = cur.nn, cur.ee
-                enqueue(Transfer(int(P.of_dram[cur.ck, cur.sk]), "ofmap", nn * P.m * ee * P.F))
+                values = P.g * nn * P.m * ee * P.F
+                enqueue(Transfer(int(P.of_dram[cur.ck, cur.sk]), "ofmap", values))
         if not in_pass and pi < len(program):
             nxt = program[pi]
-            if pending_setup and nxt.load:
-                rows_in = (nxt.ee - 1) * P.U + P.R
-                load = enqueue(
-                    Transfer(
-                        int(P.if_dram[nxt.ck, nxt.sk]), "ifmap", nxt.nn * P.q * P.r * rows_in * W
-                    )
-                )
+            if pending_setup and nxt.load and not (prefetch and pi > 0):
+                load = ifmap_load(nxt)
             pending_setup = False
             ready = prev_end <= now and filt_fetch.done_at <= now
             if nxt.load:
@@ -247,12 +251,16 @@ def simulate_trace(
                 in_pass = True
                 if pi < len(program):
                     filt_fetch = enqueue(Transfer(flt, "filter"))
+                if prefetch and cur.load and loads_done < len(loads_at) - 1:
+                    # The next channel group's ifmap, into the second GLB allocation.
+                    loads_done += 1
+                    load = ifmap_load(program[loads_at[loads_done]])
                 # Filter multicast into the scratchpads, then the column steps.
                 filter_left = flt
                 cycles[C_FILTER_LOAD] += -(-flt // P.filter_rate)
                 counts[K_NOC_FILTER] += flt
                 counts[K_GLB_FILTER_READS] += flt
-                pes = P.R * cur.ee * P.r * P.t
+                pes = P.g * P.R * cur.ee * P.r * P.t
                 counts[K_RF_FILTER_WRITES] += pes * P.p * P.q * P.S
                 counts[K_PASSES] += 1
                 body_start = INF
@@ -278,7 +286,7 @@ def simulate_trace(
             ):
                 o_start.append(now)
                 pob.step = s_o
-                pob.remaining = P.p * P.t * cur.ee
+                pob.remaining = P.g * P.p * P.t * cur.ee
                 s_o += 1
             # The array: step s_c.
             if (
@@ -326,7 +334,7 @@ def simulate_trace(
                 and (s_p == 0 or len(c_start) >= s_p)
             ):
                 pib.step = s_p
-                pib.remaining = P.p * P.t * cur.ee
+                pib.remaining = P.g * P.p * P.t * cur.ee
                 s_p += 1
         if link_cur is None and queue:
             link_cur = queue.popleft()
@@ -377,7 +385,7 @@ def simulate_trace(
                 if not pe_left.any():
                     c_end.append(now + 1)
                     s_done = len(c_end) - 1
-                    counts[K_INTER_PE] += P.p * P.t * cur.ee * (P.R * P.r - 1)
+                    counts[K_INTER_PE] += P.g * P.p * P.t * cur.ee * (P.R * P.r - 1)
                     if hop == 0:
                         acc_ready.append(now + 1)
                     else:
