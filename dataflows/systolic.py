@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from numba import njit
+import numpy as np
 
 from accelsim.errors import AccelsimError
 from accelsim.hardware.systolic import DATAFLOWS
@@ -239,21 +239,18 @@ class SystolicMapping:
         return _fold_means(self.sr, self.sc, self.rows, self.cols, self.t, self._fold_cycles())[1]
 
 
-@njit(cache=True)
 def _fold_means(sr: int, sc: int, rows: int, cols: int, t: int,
                 fold_cycles: int) -> tuple[float, float]:  # fmt: skip
-    """Per-fold means summed left to right in fold order, like SCALE-Sim's `sum(list) / n`."""
+    """Per-fold means summed left to right in fold order, like SCALE-Sim's `sum(list) / n`
+    (`np.cumsum` adds sequentially, so its last element is that sum, bit for bit)."""
     cells = rows * cols
     row_folds = (sr + rows - 1) // rows
     col_folds = (sc + cols - 1) // cols
-    mapping = 0.0
-    compute = 0.0
-    for fc in range(col_folds):
-        cu = min(cols, sc - fc * cols)
-        for fr in range(row_folds):
-            used = min(rows, sr - fr * rows) * cu
-            mapping += used / cells
-            compute += (used * t) / (cells * fold_cycles)
+    cu = np.minimum(cols, sc - np.arange(col_folds, dtype=np.int64) * cols)
+    ru = np.minimum(rows, sr - np.arange(row_folds, dtype=np.int64) * rows)
+    used = (cu[:, None] * ru[None, :]).ravel()  # fold order: column folds outer
+    mapping = float(np.cumsum(used / cells)[-1])
+    compute = float(np.cumsum((used * t) / (cells * fold_cycles))[-1])
     folds = row_folds * col_folds
     return mapping / folds, compute / folds
 

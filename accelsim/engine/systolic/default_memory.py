@@ -22,76 +22,13 @@ the schedule's length). What reaches DRAM:
 
 from __future__ import annotations
 
-from collections import deque
-
 import numpy as np
+from numba import njit
 
 from accelsim.engine.systolic.counters import GemmCounters
 from accelsim.engine.systolic.scalesim_memory import ifmap_tables, operand_lines
 from accelsim.hardware.systolic import SystolicArray
-from dataflows.systolic import ConvGemm, SystolicMapping, sram_requests
-
-
-def _ifmap_tile(gemm: ConvGemm, pix: np.ndarray, tap: np.ndarray, pixels: slice,
-                taps: slice) -> np.ndarray:  # fmt: skip
-    """Distinct ifmap addresses of the operand tile rows `pixels` x columns `taps`."""
-    addrs = pix[0, pixels][:, None] + tap[0, taps][None, :]
-    if gemm.has_overhang:
-        inside = (pix[1, pixels][:, None] + tap[1, taps][None, :] < gemm.height) & (
-            pix[2, pixels][:, None] + tap[2, taps][None, :] < gemm.width
-        )
-        addrs = addrs[inside]
-    lo = int(addrs.min())
-    mark = np.zeros(int(addrs.max()) - lo + 1, dtype=bool)  # a bitmap: O(size + span), no sort
-    mark[addrs - lo] = True
-    return np.flatnonzero(mark) + lo
-
-
-def _lru_tile_fetches(tiles: dict, keys: list, capacity: int, space: int) -> int:
-    """Words fetched when folds read `tiles[key]` in order through an LRU buffer of whole tiles.
-
-    A tile larger than `capacity` is streamed: it pins `capacity` of its words (a fold re-reading
-    it fetches the rest) and leaves nothing else resident for the next tile.
-    """
-    counts = np.zeros(space, dtype=np.int32)
-    resident: deque = deque()
-    size = 0
-    fetched = 0
-    previous = None
-    for key in keys:
-        addrs = tiles[key]
-        if key == previous:
-            fetched += max(0, addrs.size - capacity)
-            continue
-        previous = key
-        new = int(np.count_nonzero(counts[addrs] == 0))
-        fetched += new
-        if addrs.size > capacity:
-            while resident:
-                counts[resident.popleft()] -= 1
-            size = 0
-            continue
-        size += new
-        counts[addrs] += 1
-        resident.append(addrs)
-        while size > capacity and len(resident) > 1:
-            old = resident.popleft()
-            counts[old] -= 1
-            size -= int(np.count_nonzero(counts[old] == 0))
-    return fetched
-
-
-def _tile_keys(mapping: SystolicMapping, operand: str) -> list[tuple[int, int]]:
-    """For each fold in execution order, the (fc, fr) of the tile it reads (-1 = any)."""
-    keys = []
-    for fc in range(mapping.col_folds):
-        for fr in range(mapping.row_folds):
-            df = mapping.dataflow
-            if operand == "ifmap":
-                keys.append((-1, fr) if df in ("os", "ws") else (fc, fr))
-            else:
-                keys.append((fc, -1) if df == "os" else (fc, fr) if df == "ws" else (-1, fr))
-    return keys
+from dataflows.systolic import DATAFLOW_CODES, ConvGemm, SystolicMapping, sram_requests
 
 
 def simulate_gemm_default(gemm: ConvGemm, array: SystolicArray) -> GemmCounters:
@@ -103,27 +40,100 @@ def simulate_gemm_default(gemm: ConvGemm, array: SystolicArray) -> GemmCounters:
     return default_counters(gemm, m, array, fetched)
 
 
-def _ifmap_lru_fetches(gemm: ConvGemm, m: SystolicMapping, capacity: int) -> int:
-    """Ifmap words fetched through the LRU of fold tiles (word by word, see the module)."""
-    ar, ac = m.rows, m.cols
-
-    def span(fold: int, used: int, block: int, whole: int) -> slice:
-        return slice(fold * block, fold * block + used) if fold >= 0 else slice(0, whole)
-
+def _ifmap_lru_fetches(gemm: ConvGemm, m: SystolicMapping, capacity: int,
+                       passes: int = 2) -> int:  # fmt: skip
+    """Ifmap words fetched through the LRU of fold tiles (word by word, see `ifmap_lru_fetches`;
+    `passes`: column folds walked before the OS/WS passes repeat, at least 2)."""
     pix, tap = ifmap_tables(gemm)
-    keys = _tile_keys(m, "ifmap")
-    tiles = {}
-    for fc, fr in dict.fromkeys(keys):
-        taps_or_pixels = span(fr, m.rows_used(fr) if fr >= 0 else 0, ar, m.sr)
-        if m.dataflow == "os":
-            tiles[(fc, fr)] = _ifmap_tile(gemm, pix, tap, taps_or_pixels, slice(0, gemm.k))
-        elif m.dataflow == "ws":
-            tiles[(fc, fr)] = _ifmap_tile(gemm, pix, tap, slice(0, gemm.m), taps_or_pixels)
-        else:
-            pixels = span(fc, m.cols_used(fc), ac, m.sc)
-            tiles[(fc, fr)] = _ifmap_tile(gemm, pix, tap, pixels, taps_or_pixels)
     space = gemm.batch * gemm.height * gemm.width * gemm.channels
-    return _lru_tile_fetches(tiles, keys, capacity, space)
+    return int(ifmap_lru_fetches(DATAFLOW_CODES[m.dataflow], m.rows, m.cols, m.sr, m.sc,
+                                 m.row_folds, m.col_folds, capacity, space, gemm.height,
+                                 gemm.width, gemm.has_overhang, pix, tap, passes))  # fmt: skip
+
+
+@njit(cache=True, nogil=True)
+def ifmap_lru_fetches(df: int, ar: int, ac: int, sr: int, sc: int, row_folds: int,
+                      col_folds: int, capacity: int, space: int, h: int, w: int,
+                      overhang: bool, pix: np.ndarray, tap: np.ndarray,
+                      passes: int) -> int:  # fmt: skip
+    """Words fetched when the folds read their ifmap tiles in order through an LRU of tiles.
+
+    A fold's tile is OS: its row fold's pixels x all taps; WS: all pixels x its row fold's taps;
+    IS: its column fold's pixels x its row fold's taps (addresses pix[0, p] + tap[0, j], none
+    where a window overhangs). The resident tiles are always the run of steps lo..s-1 (a step
+    is a fold whose tile differs from the previous fold's), so a word is resident iff the last
+    step that read it is >= lo: one int32 per word (`last`) and the number of words whose last
+    step is each step (`latest`) replace the tiles themselves, and a step costs its tile's
+    requests. A tile larger than `capacity` is streamed: it pins `capacity` of its words (a
+    fold re-reading it fetches the rest) and leaves nothing resident for the next tile.
+
+    OS and WS walk `passes` column folds (a pass: the row folds' tiles, the same in every
+    column fold); every later pass fetches what the last one walked did. Proof: after step s
+    the run starts at l*(s), the least l with |tiles l..s| <= capacity (s + 1 if tile s alone
+    is larger), because eviction stops there and l* never decreases (adding a tile only grows
+    a union). The caller runs this only when the whole ifmap, the union of one pass, exceeds
+    the capacity, so a run is shorter than a pass and l* is periodic from the first pass's end:
+    every pass after the first fetches the same words.
+    """
+    pix0, pix1, pix2 = pix[0], pix[1], pix[2]
+    tap0, tap1, tap2 = tap[0], tap[1], tap[2]
+    walked = col_folds if df == 2 else min(col_folds, max(passes, 2))
+    last = np.full(space, -1, dtype=np.int32)
+    latest = np.zeros(row_folds * walked, dtype=np.int64)
+    lo = 0
+    size = 0
+    step = -1
+    previous = -1
+    previous_words = 0
+    fetched = 0
+    for fc in range(walked):
+        pass_fetched = 0
+        for fr in range(row_folds):
+            key = fr if df != 2 else fc * row_folds + fr
+            if key == previous:  # the same tile again: what does not stay resident
+                pass_fetched += max(0, previous_words - capacity)
+                continue
+            previous = key
+            step += 1
+            j0, j1 = 0, tap0.shape[0]
+            p0, p1 = 0, pix0.shape[0]
+            if df == 0:
+                p0, p1 = fr * ar, min(fr * ar + ar, sr)
+            elif df == 1:
+                j0, j1 = fr * ar, min(fr * ar + ar, sr)
+            else:
+                p0, p1 = fc * ac, min(fc * ac + ac, sc)
+                j0, j1 = fr * ar, min(fr * ar + ar, sr)
+            new = 0
+            words = 0
+            for p in range(p0, p1):
+                base, y, x = pix0[p], pix1[p], pix2[p]
+                for j in range(j0, j1):
+                    if overhang and (y + tap1[j] >= h or x + tap2[j] >= w):
+                        continue
+                    addr = base + tap0[j]
+                    seen = last[addr]
+                    if seen != step:
+                        words += 1
+                        if seen >= lo:
+                            latest[seen] -= 1
+                        else:
+                            new += 1
+                        last[addr] = step
+            latest[step] = words
+            pass_fetched += new
+            previous_words = words
+            if words > capacity:  # streamed
+                lo, size = step + 1, 0
+                continue
+            size += new
+            while size > capacity and lo < step:
+                size -= latest[lo]
+                lo += 1
+        fetched += pass_fetched
+        if fc == walked - 1 and walked < col_folds:
+            fetched += (col_folds - walked) * pass_fetched
+    return fetched
 
 
 def default_counters(gemm: ConvGemm, m: SystolicMapping, array: SystolicArray,

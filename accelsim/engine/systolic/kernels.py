@@ -23,28 +23,19 @@ from numba import njit
 SETS_ACTIVE = 50  # sets of the active half of a read buffer (SCALE-Sim: 100 sets, half active)
 
 
-@njit(cache=True)
-def _grow(arr: np.ndarray, n: int) -> np.ndarray:
-    if n < arr.shape[0]:
-        return arr
-    bigger = np.empty(max(16, 2 * arr.shape[0]), dtype=arr.dtype)
-    bigger[: arr.shape[0]] = arr
-    return bigger
-
-
-@njit(cache=True)
+@njit(inline="always")
 def _flush_partial(
     part_line: np.ndarray, part_fill: np.ndarray, n_part: int, n_lines: int, cur_fill: int
-) -> tuple[np.ndarray, np.ndarray, int, int]:
-    """Close the partially filled line `n_lines` (holding `cur_fill` words) for draining."""
-    part_line = _grow(part_line, n_part)
-    part_fill = _grow(part_fill, n_part)
-    part_line[n_part] = n_lines
-    part_fill[n_part] = cur_fill
-    return part_line, part_fill, n_part + 1, n_lines + 1
+) -> tuple[int, int]:
+    """Close the partially filled line `n_lines` (holding `cur_fill` words) for draining; the
+    partial lines not yet drained are a ring of the arrays' length (the caller checks room)."""
+    cap = part_line.shape[0]
+    part_line[n_part % cap] = n_lines
+    part_fill[n_part % cap] = cur_fill
+    return n_part + 1, n_lines + 1
 
 
-@njit(cache=True)
+@njit(inline="always")
 def _drained_words(
     part_line: np.ndarray,
     part_fill: np.ndarray,
@@ -57,14 +48,15 @@ def _drained_words(
     """Words written by draining `num` lines ending before `end_line`: full lines of `bw`, the
     last one as filled as it was when closed; returns (words, new head of the partial list)."""
     last_fill = bw
-    while part_head < n_part and part_line[part_head] < end_line:
-        if part_line[part_head] == end_line - 1:
-            last_fill = part_fill[part_head]
+    cap = part_line.shape[0]
+    while part_head < n_part and part_line[part_head % cap] < end_line:
+        if part_line[part_head % cap] == end_line - 1:
+            last_fill = part_fill[part_head % cap]
         part_head += 1
     return num * bw - (bw - last_fill), part_head
 
 
-@njit(cache=True)
+@njit(inline="always")
 def ofmap_block(df: int, ar: int, t: int, ru: int) -> tuple[int, int, int]:
     """(line offset of the ofmap block in a fold, first valid block row, last valid block row)."""
     if df == 0:
@@ -84,11 +76,18 @@ def ofmap_write_buffer(
     col_folds: int,
     lines_per_fold: int,
     total_words: int,
+    ev_line: np.ndarray,
+    ev_amt: np.ndarray,
+    part_line: np.ndarray,
+    part_fill: np.ndarray,
 ):
-    """Replay the ofmap write buffer; returns (stall_lines, stall_amounts, n_events, info).
+    """Replay the ofmap write buffer into the stall events `ev_line`, `ev_amt` (the demand line
+    and cycles of each stall); returns (n_events, info).
 
     info: [total_stalls, dram_writes, dram_first_cycle, dram_last_cycle, sram_first_out_cycle,
-    sram_last_out_cycle].
+    sram_last_out_cycle, full] where full is 1 if the event arrays, 2 if the ring of partial
+    lines (`part_line`, `part_fill`) ran out of room: the caller enlarges them and replays again
+    (arrays of fixed size keep the kernel small to compile).
 
     The buffer stores `cols`-word lines; only lines flushed partially by a forced drain are
     remembered (index and fill), every other line is full. Between two events (a drain starts, or
@@ -99,8 +98,8 @@ def ofmap_write_buffer(
     drain_size = total_words - active
     bw = ac
     lines_to_fill = (drain_size + bw - 1) // bw
-    part_line = np.empty(64, dtype=np.int64)
-    part_fill = np.empty(64, dtype=np.int64)
+    info = np.zeros(7, dtype=np.int64)
+    part_cap = part_line.shape[0]
     n_part = 0
     part_head = 0
     n_lines = 0
@@ -111,8 +110,6 @@ def ofmap_write_buffer(
     dram_writes = 0
     dram_first = -1
     dram_last = -(1 << 62)
-    ev_line = np.empty(64, dtype=np.int64)
-    ev_amt = np.empty(64, dtype=np.int64)
     n_ev = 0
     stalls = 0
     first_out = -1
@@ -205,7 +202,10 @@ def ofmap_write_buffer(
                     current = drain_end
             elif free < total_words - drain_size:
                 if cur_fill != 0:  # a forced drain flushes the partial line
-                    part_line, part_fill, n_part, n_lines = _flush_partial(
+                    if n_part - part_head == part_cap:
+                        info[6] = 2
+                        return n_ev, info
+                    n_part, n_lines = _flush_partial(
                         part_line, part_fill, n_part, n_lines, cur_fill
                     )
                     cur_fill = 0
@@ -229,17 +229,19 @@ def ofmap_write_buffer(
             first_out = out
         last_out = out
         if offset > 0:
-            ev_line = _grow(ev_line, n_ev)
-            ev_amt = _grow(ev_amt, n_ev)
+            if n_ev == ev_line.shape[0]:
+                info[6] = 1
+                return n_ev, info
             ev_line[n_ev] = line
             ev_amt[n_ev] = offset
             n_ev += 1
             stalls += offset
     # empty all buffers: flush the partial line, then drain back to back from the last cycle
     if cur_fill != 0:
-        part_line, part_fill, n_part, n_lines = _flush_partial(
-            part_line, part_fill, n_part, n_lines, cur_fill
-        )
+        if n_part - part_head == part_cap:
+            info[6] = 2
+            return n_ev, info
+        n_part, n_lines = _flush_partial(part_line, part_fill, n_part, n_lines, cur_fill)
         cur_fill = 0
     current = cycle
     while start_line < n_lines:
@@ -254,25 +256,13 @@ def ofmap_write_buffer(
             dram_last = drain_end
         start_line = end_line
         current = drain_end + 1
-    info = np.empty(6, dtype=np.int64)
     info[0] = stalls
     info[1] = dram_writes
     info[2] = dram_first
     info[3] = dram_last
     info[4] = first_out
     info[5] = last_out
-    return ev_line, ev_amt, n_ev, info
-
-
-@njit(cache=True)
-def stalls_before(ev_line: np.ndarray, ev_amt: np.ndarray, n_ev: int, line: int) -> int:
-    """Stall cycles accumulated before demand line `line` (events are sorted by line)."""
-    total = 0
-    for i in range(n_ev):
-        if ev_line[i] >= line:
-            break
-        total += ev_amt[i]
-    return total
+    return n_ev, info
 
 
 @njit(cache=True, nogil=True)

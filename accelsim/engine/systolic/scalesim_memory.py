@@ -156,10 +156,28 @@ def _prepare(gemm: ConvGemm, array: SystolicArray, words: tuple[int, int, int] |
     """Map the GEMM and replay its ofmap write buffer (the stalls every cycle number needs)."""
     m = SystolicMapping.of(gemm, array.rows, array.cols, array.dataflow)
     words = check_scalesim_buffers(array, words)
-    ev_line, ev_amt, n_ev, info = kernels.ofmap_write_buffer(
-        DATAFLOW_CODES[m.dataflow], m.rows, m.cols, m.sr, m.sc, m.t, m.row_folds, m.col_folds,
-        m.lines_per_fold, words[2])  # fmt: skip
-    return _Job(gemm, m, words, (ev_line, ev_amt, int(n_ev)), info)
+    ev_line, ev_amt, n_ev, info = ofmap_write_buffer(m, words[2])
+    return _Job(gemm, m, words, (ev_line, ev_amt, n_ev), info)
+
+
+def ofmap_write_buffer(m: SystolicMapping, words: int,
+                       room: int = 1024) -> tuple[np.ndarray, np.ndarray, int, np.ndarray]:  # fmt: skip
+    """The write-buffer replay (`kernels.ofmap_write_buffer`): stall lines and amounts, their
+    number, info. Its arrays start with `room` entries and grow eightfold when a replay runs
+    out of room."""
+    events = partials = room
+    while True:
+        ev_line, ev_amt = np.empty(events, dtype=np.int64), np.empty(events, dtype=np.int64)
+        part = np.empty(partials, dtype=np.int64), np.empty(partials, dtype=np.int64)
+        n_ev, info = kernels.ofmap_write_buffer(
+            DATAFLOW_CODES[m.dataflow], m.rows, m.cols, m.sr, m.sc, m.t, m.row_folds,
+            m.col_folds, m.lines_per_fold, words, ev_line, ev_amt, *part)  # fmt: skip
+        if info[6] == 0:
+            return ev_line, ev_amt, int(n_ev), info
+        if info[6] == 1:
+            events *= 8
+        else:
+            partials *= 8
 
 
 def _assemble(job: _Job, streams: list[tuple[int, int, int, int, int]]) -> GemmCounters:
@@ -167,8 +185,8 @@ def _assemble(job: _Job, streams: list[tuple[int, int, int, int, int]]) -> GemmC
     ev_line, ev_amt, n_ev = job.events
     stalls = int(info[0])
 
-    def cycle_of(line: int) -> int:
-        return line + int(kernels.stalls_before(ev_line, ev_amt, n_ev, line))
+    def cycle_of(line: int) -> int:  # events are sorted by line: the stalls before it
+        return line + int(ev_amt[:n_ev][ev_line[:n_ev] < line].sum())
 
     last_fold = (mapping.folds - 1) * mapping.lines_per_fold
     fr_last, fc_last = mapping.row_folds - 1, mapping.col_folds - 1

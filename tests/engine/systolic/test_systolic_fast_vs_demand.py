@@ -91,3 +91,19 @@ def test_demand_path_refuses_large_layers():
     gemm = ConvGemm("big", 224, 224, 3, 3, 64, 64)
     with pytest.raises(AccelsimError, match="too large"):
         simulate_gemm_demand(gemm, SystolicArray(8, 8, "os"))
+
+
+@settings(max_examples=100, deadline=None)
+@given(gemm=gemms(), rows=st.integers(1, 9), cols=st.integers(1, 9),
+       df=st.sampled_from(["os", "ws", "is"]), ofmap=st.integers(2, 60))  # fmt: skip
+def test_write_buffer_replays_again_when_its_arrays_are_full(gemm, rows, cols, df, ofmap):
+    """Arrays of one entry overflow on the second stall or pending partial line; the replay
+    with the enlarged arrays gives the same events and counters."""
+    from accelsim.engine.systolic.scalesim_memory import ofmap_write_buffer
+
+    m = SystolicMapping.of(gemm, rows, cols, df)
+    small = ofmap_write_buffer(m, ofmap, room=1)
+    large = ofmap_write_buffer(m, ofmap)
+    assert small[2] == large[2] and list(small[3]) == list(large[3])
+    assert list(small[0][: small[2]]) == list(large[0][: large[2]])
+    assert list(small[1][: small[2]]) == list(large[1][: large[2]])

@@ -116,3 +116,51 @@ def test_default_ifmap_model_equals_a_set_based_reference(gemm, rows, cols, df):
     assert simulate_gemm_default(gemm, array).dram_ifmap_reads == _reference_ifmap_fetches(
         gemm, m, 512
     )
+
+
+@settings(max_examples=60, deadline=None)
+@given(gemm=layers(), rows=st.integers(2, 8), cols=st.integers(1, 6),
+       df=st.sampled_from(["os", "ws"]), capacity=st.integers(1, 600))  # fmt: skip
+def test_default_ifmap_passes_after_the_second_repeat_it(gemm, rows, cols, df, capacity):
+    from accelsim.engine.systolic.default_memory import _ifmap_lru_fetches
+
+    m = SystolicMapping.of(gemm, rows, cols, df)
+    if gemm.ifmap_words_used() <= capacity:  # the model's precondition (it fetches each once)
+        return
+    walked = _ifmap_lru_fetches(gemm, m, capacity, passes=m.col_folds)
+    assert _ifmap_lru_fetches(gemm, m, capacity) == walked
+
+
+@pytest.mark.parametrize("df", ["os", "is"])
+def test_default_ifmap_counts_tiles_of_overhanging_windows_only(df):
+    from accelsim.engine.systolic.default_memory import _ifmap_lru_fetches
+
+    # ceil outputs: the last pixels' windows start past the ifmap, so their tiles are empty
+    gemm = ConvGemm("g", 12, 9, 1, 1, 7, 14, stride=2, batch=2, ceil_outputs=True)
+    m = SystolicMapping.of(gemm, 3, 3, df)
+    assert _ifmap_lru_fetches(gemm, m, 40) == _reference_ifmap_fetches(gemm, m, 40)
+
+
+def test_default_model_memory_is_bounded_by_the_address_space():
+    """VGG-16 conv1_2 at batch 4 (WS): the tiles together hold 4.6 x 10^7 addresses (370 MB as
+    int64); the replay keeps one int32 per ifmap word (13 MB) and the pixel and tap tables."""
+    import subprocess
+    import sys
+
+    code = (
+        "import resource\n"
+        "from accelsim.engine.systolic.default_memory import simulate_gemm_default\n"
+        "from accelsim.hardware.systolic import SystolicArray\n"
+        "from dataflows.systolic import ConvGemm\n"
+        "gemm = ConvGemm('conv1_2', 226, 226, 3, 3, 64, 64, batch=4)\n"
+        "array = SystolicArray(32, 32, 'ws', 64, 64, 64)\n"
+        "simulate_gemm_default(ConvGemm('warm', 20, 20, 3, 3, 64, 64), array)\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "d = simulate_gemm_default(gemm, array)\n"
+        "after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "print(d.dram_ifmap_reads, (after - before) // 1024)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    fetched, grown_mb = map(int, out.stdout.split())
+    assert fetched == 4 * 224 * 224 * 576 * 2  # every tile streamed, in both column folds
+    assert grown_mb < 120
