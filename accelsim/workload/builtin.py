@@ -207,6 +207,19 @@ BUILTIN_NETWORKS: dict[str, Callable[[], Network]] = {
     "mobilenet_v2": mobilenet_v2,
 }
 
+BUILTIN_SOURCES: dict[str, tuple[str, str]] = {
+    "alexnet": ("CNNergy reference data", "measured"),
+    "vgg16": ("CNNergy reference data", "measured"),
+    "googlenet": ("CNNergy reference data", "measured"),
+    "squeezenet": ("CNNergy reference data", "measured"),
+    "resnet18": ("torchvision resnet18", "assumed"),
+    "resnet50": ("torchvision resnet50 (v1.5)", "assumed"),
+    "mobilenet_v1": ("Howard et al. 2017, Keras names", "assumed"),
+    "mobilenet_v2": ("torchvision mobilenet_v2", "assumed"),
+}
+"""Where each built-in's shapes come from, and whether its zero fractions were measured (the
+packaged CNNergy data) or are the documented defaults (`accelsim.workload.default_zeros`)."""
+
 ALIASES = {
     "vgg-16": "vgg16",
     "vgg": "vgg16",
