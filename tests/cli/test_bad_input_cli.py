@@ -258,6 +258,7 @@ SUBCOMMANDS = {
             **MODEL_FLAGS,
             "--by-group": None,
             "--model": st.sampled_from(["analytical", "silicon", "nope"]),
+            "--zeros": WORDS,
         },
     ),
     "partition": (
@@ -272,6 +273,7 @@ SUBCOMMANDS = {
             "--result-bits": NUMBERS,
             "--latency-bound": NUMBERS,
             "--sweep": None,
+            "--zeros": WORDS,
             "--bitrate-range": st.tuples(NUMBERS, NUMBERS, NUMBERS),
             "--ptx-range": st.tuples(NUMBERS, NUMBERS, NUMBERS),
         },

@@ -144,3 +144,19 @@ def test_round_trip_through_a_file_keeps_every_value(tmp_path_factory, zeros):
         else:
             assert layer.unpadded_ifmap_zero == base.layer(layer.name).unpadded_ifmap_zero
     assert net.macs == base.macs and net.shape_of("conv_preds") == base.shape_of("conv_preds")
+
+
+@given(
+    st.text(alphabet="layer,ofmap_zeroifmap_\n\"'0123456789.-+eE x\t\r\x00é", max_size=80),
+    st.sampled_from(["", "layer,ofmap_zero\n", "layer,ofmap_zero,ifmap_zero\n"]),
+)
+def test_any_text_reads_or_fails_in_one_line(tmp_path_factory, text, header):
+    path = tmp_path_factory.mktemp("z") / "zeros.csv"
+    path.write_text(header + text)
+    try:
+        net = with_zeros(builtin_network("resnet18"), path)
+    except AccelsimError as exc:
+        message = str(exc)
+        assert "\n" not in message and message.startswith(f"zeros file '{path}'")
+    else:
+        assert net.macs == builtin_network("resnet18").macs
