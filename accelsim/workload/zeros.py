@@ -186,9 +186,9 @@ def with_zeros(network: Network, zeros: ZeroSpec, origin: str = "zeros") -> Netw
                 "and FC layers take an ifmap_zero"
             )
     known = {name: given.ofmap_zero for name, given in table.items()}
-    if network.is_layer_list:  # each layer reads an input of its own, not one image
-        known.pop(INPUT, None)
     input_zero = known.get(INPUT, network.input_zero)
+    if network.is_layer_list:  # each layer reads an input of its own, not the image
+        known.pop(INPUT, None)
     layers = []
     for layer in network.layers:
         given = table.get(layer.name)

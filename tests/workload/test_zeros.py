@@ -160,3 +160,18 @@ def test_any_text_reads_or_fails_in_one_line(tmp_path_factory, text, header):
         assert "\n" not in message and message.startswith(f"zeros file '{path}'")
     else:
         assert net.macs == builtin_network("resnet18").macs
+
+
+def test_a_layer_list_takes_rows_without_chaining_them(tmp_path):
+    """In a layer list every layer reads an input of its own: an `input` row sets the network's
+    image fraction only, and a layer's row does not reach the next layer."""
+    csv_net = tmp_path / "net.csv"
+    csv_net.write_text(
+        "name,input_size,in_channels,filter_size,filters,stride,ifmap_sparsity,ofmap_sparsity\n"
+        "c1,8,3,3,4,1,0.1,0.2\nc2,6,4,3,4,1,0.3,0.4\n"
+    )
+    net = accelsim.load_network(str(csv_net))
+    path = write(tmp_path, "layer,ofmap_zero\ninput,0.5\nc1,0.9\n")
+    out = with_zeros(net, path)
+    assert out.input_zero == 0.5 and out.layer("c1").ofmap_zero == 0.9
+    assert out.layer("c1").unpadded_ifmap_zero == 0.1 and out.layer("c2").unpadded_ifmap_zero == 0.3
