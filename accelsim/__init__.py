@@ -19,6 +19,7 @@ _API = {
     "as_network": "accelsim.api",
     "load_network": "accelsim.workload.loaders",
     "builtin_network": "accelsim.workload.builtin",
+    "with_zeros": "accelsim.workload.zeros",
     "resolve_accelerator": "accelsim.hardware.config",
     "load_accelerator": "accelsim.hardware.config",
     "preset": "accelsim.hardware.presets",

@@ -10,12 +10,15 @@ import math
 import re
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from accelsim.errors import AccelsimError
 from accelsim.hardware.accelerator import DATAFLOW_KIND, Accelerator
 from accelsim.hardware.presets import PRESETS
 from accelsim.report.output import FORMATS
+
+if TYPE_CHECKING:
+    from accelsim.workload.network import Network
 
 MODEL_OPTION_FLAGS = {
     "batch": "--batch",
@@ -37,6 +40,29 @@ def add_network_argument(parser: argparse.ArgumentParser) -> None:
         help="built-in network name (see `accelsim networks`) or a network file "
         "(.csv, SCALE-Sim topology .csv, .json, .toml, .yaml)",
     )
+
+
+def add_zeros_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--zeros",
+        metavar="FILE",
+        default=None,
+        help="measured zero fractions replacing the network's: a CSV of "
+        "layer,ofmap_zero[,ifmap_zero] (row 'input' for the image), or real activations "
+        "(.npz keyed by layer name, .npy named after the layer); docs/networks.md",
+    )
+
+
+def network_from_args(args: argparse.Namespace) -> Network:
+    """The NETWORK argument as a network, with the --zeros file's fractions when given."""
+    from accelsim.api import as_network
+
+    network = as_network(args.network)
+    if getattr(args, "zeros", None) is None:
+        return network
+    from accelsim.workload.zeros import with_zeros
+
+    return with_zeros(network, args.zeros)
 
 
 def add_accelerator_arguments(parser: argparse.ArgumentParser, many: bool = False) -> None:

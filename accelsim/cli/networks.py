@@ -8,7 +8,11 @@ from accelsim.report.output import TEXT_FORMATS, emit, render
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("networks", help="list the built-in networks")
+    parser = sub.add_parser(
+        "networks",
+        help="list the built-in networks (zeros: measured zero fractions, or the documented "
+        "defaults; docs/networks.md)",
+    )
     parser.add_argument("--format", choices=TEXT_FORMATS, default="table")
     parser.set_defaults(run=run)
 
@@ -16,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from accelsim.workload.builtin import BUILTIN_NETWORKS, builtin_network
+    from accelsim.workload.builtin import BUILTIN_NETWORKS, BUILTIN_SOURCES, builtin_network
 
     rows = []
     for name in BUILTIN_NETWORKS:
@@ -29,6 +33,8 @@ def run(args: argparse.Namespace) -> int:
                 "layers": len(net),
                 "conv_fc_layers": len(net.compute_layers),
                 "macs": net.macs,
+                "zeros": BUILTIN_SOURCES[name][1],
+                "source": BUILTIN_SOURCES[name][0],
             }
         )
     emit(render(pd.DataFrame(rows), args.format), None)

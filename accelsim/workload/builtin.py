@@ -1,6 +1,8 @@
-"""Built-in networks: AlexNet, VGG-16, GoogLeNet v1 and SqueezeNet v1.1.
+"""Built-in networks: AlexNet, VGG-16, GoogLeNet v1 and SqueezeNet v1.1 from packaged data, and
+ResNet-18, ResNet-50, MobileNet v1 and v2 built from their published shapes
+(`accelsim.workload.resnet`, `accelsim.workload.mobilenet`; docs/networks.md).
 
-Convolution and FC shapes, zero fractions and `batch_n` come from the packaged CSV files (see
+For the first four, convolution and FC shapes, zero fractions and `batch_n` come from the packaged CSV files (see
 `accelsim/data/networks/PROVENANCE.md`); pooling, concatenation and branches are added here where
 the networks have them. A pool's output zero fraction is the unpadded zero fraction of the next
 layer's input; a concatenation's is the channel-weighted mean of its inputs'.
@@ -17,7 +19,9 @@ from importlib import resources
 from accelsim.errors import AccelsimError
 from accelsim.files.reading import short_repr
 from accelsim.workload.layer import TensorShape
+from accelsim.workload.mobilenet import mobilenet_v1, mobilenet_v2
 from accelsim.workload.network import Network, NetworkBuilder
+from accelsim.workload.resnet import resnet18, resnet50
 
 
 @cache
@@ -197,13 +201,37 @@ BUILTIN_NETWORKS: dict[str, Callable[[], Network]] = {
     "vgg16": vgg16,
     "googlenet": googlenet,
     "squeezenet": squeezenet,
+    "resnet18": resnet18,
+    "resnet50": resnet50,
+    "mobilenet_v1": mobilenet_v1,
+    "mobilenet_v2": mobilenet_v2,
 }
+
+BUILTIN_SOURCES: dict[str, tuple[str, str]] = {
+    "alexnet": ("CNNergy reference data", "measured"),
+    "vgg16": ("CNNergy reference data", "measured"),
+    "googlenet": ("CNNergy reference data", "measured"),
+    "squeezenet": ("CNNergy reference data", "measured"),
+    "resnet18": ("torchvision resnet18", "assumed"),
+    "resnet50": ("torchvision resnet50 (v1.5)", "assumed"),
+    "mobilenet_v1": ("Howard et al. 2017, Keras names", "assumed"),
+    "mobilenet_v2": ("torchvision mobilenet_v2", "assumed"),
+}
+"""Where each built-in's shapes come from, and whether its zero fractions were measured (the
+packaged CNNergy data) or are the documented defaults (`accelsim.workload.default_zeros`)."""
 
 ALIASES = {
     "vgg-16": "vgg16",
     "vgg": "vgg16",
     "googlenet-v1": "googlenet",
     "squeezenet-v1.1": "squeezenet",
+    "resnet-18": "resnet18",
+    "resnet-50": "resnet50",
+    "mobilenet": "mobilenet_v1",
+    "mobilenetv1": "mobilenet_v1",
+    "mobilenet-v1": "mobilenet_v1",
+    "mobilenetv2": "mobilenet_v2",
+    "mobilenet-v2": "mobilenet_v2",
 }
 
 

@@ -259,6 +259,7 @@ SUBCOMMANDS = {
             "--by-group": None,
             "--model": st.sampled_from(["analytical", "silicon", "nope"]),
             "--non-mac": st.sampled_from(["free", "costed", "x"]),
+            "--zeros": WORDS,
         },
     ),
     "partition": (
@@ -273,6 +274,7 @@ SUBCOMMANDS = {
             "--result-bits": NUMBERS,
             "--latency-bound": NUMBERS,
             "--sweep": None,
+            "--zeros": WORDS,
             "--bitrate-range": st.tuples(NUMBERS, NUMBERS, NUMBERS),
             "--ptx-range": st.tuples(NUMBERS, NUMBERS, NUMBERS),
         },
