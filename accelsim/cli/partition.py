@@ -189,7 +189,23 @@ def register(sub: argparse._SubParsersAction) -> None:
         type=message_bits,
         default=0.0,
         metavar="N",
-        help="bits a fully in-situ run sends (the result; default 0)",
+        help="bits of each network output's result (a fully in-situ run sends one per output; "
+        "default 0)",
+    )
+    parser.add_argument(
+        "--cuts",
+        choices=("all", "single"),
+        default="all",
+        help="all: every prefix of the network's layer order, each sending every tensor the "
+        "cloud still needs (default); single: only the cuts sending one tensor (plus outputs "
+        "already produced), the dominators of the output",
+    )
+    parser.add_argument(
+        "--outputs",
+        choices=("results", "tensors"),
+        default="results",
+        help="how a network output (a layer nobody reads) is sent: its result, --result-bits "
+        "each (default), or its RLC-coded tensor",
     )
     parser.add_argument(
         "--latency-bound",
@@ -240,6 +256,8 @@ def build_model(args: argparse.Namespace) -> PartitionModel:
         input_image=args.input_image,
         activations=args.activations,
         result_bits=args.result_bits,
+        cuts=args.cuts,
+        outputs=args.outputs,
         **options,
     )
 

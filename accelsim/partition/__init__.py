@@ -1,7 +1,7 @@
 """NeuPart-style partitioning of a CNN between a mobile client and the cloud.
 
-`cut_points` finds where one tensor carries everything the rest of the network needs;
-`partition_model` precomputes the client's energy and the bits to send at each cut from an energy
+`cut_points` lists the cuts of a network (prefixes of its topological order) and the set of
+tensors each one sends; `partition_model` precomputes the client's energy and the bits to send at each cut from an energy
 source; `PartitionModel.decide` picks the best cut for a bit rate and transmit power; `sweep`
 maps it over ranges of both.
 """
@@ -15,9 +15,15 @@ from accelsim.partition.bits import (
     implied_input_bits,
     tensor_zero_fraction,
 )
-from accelsim.partition.cuts import CutPoint, cut_points
+from accelsim.partition.cuts import CUT_CHOICES, CutPoint, TensorSpan, cut_points, tensor_spans
 from accelsim.partition.energy import layer_energies
-from accelsim.partition.model import Decision, PartitionModel, best_cut_index, partition_model
+from accelsim.partition.model import (
+    OUTPUT_CHOICES,
+    Decision,
+    PartitionModel,
+    best_cut_index,
+    partition_model,
+)
 from accelsim.partition.sweep import (
     best_cut_intervals,
     bitrate_intervals,
@@ -27,12 +33,15 @@ from accelsim.partition.sweep import (
 )
 
 __all__ = [
+    "CUT_CHOICES",
+    "OUTPUT_CHOICES",
     "DEFAULT_INPUT_BITS",
     "PAPER_POINTS",
     "CutPoint",
     "Decision",
     "OperatingPoint",
     "PartitionModel",
+    "TensorSpan",
     "best_cut_index",
     "best_cut_intervals",
     "bitrate_intervals",
@@ -45,5 +54,6 @@ __all__ = [
     "log_range",
     "partition_model",
     "sweep",
+    "tensor_spans",
     "tensor_zero_fraction",
 ]

@@ -6,8 +6,11 @@
 - The image (a fully cloud run): a compressed file's size: given in bits, or a file's size x 8, or
   `DEFAULT_INPUT_BITS`, which is derived (not quoted) from the NeuPart paper's two published AlexNet
   operating points by `implied_input_bits`.
-- The final output (a fully in-situ run): only the result leaves the client, `result_bits`
-  (default 0: a class label is negligible next to any feature map).
+- A network output (a layer nobody reads): by default its result, `result_bits` per output
+  (default 0: a class label is negligible next to any feature map); or, with
+  `outputs="tensors"`, the coded tensor like any other.
+
+A cut sends a set of tensors (`accelsim.partition.cuts`); its bits are the sum over the set.
 """
 
 from __future__ import annotations
@@ -88,7 +91,7 @@ def tensor_zero_fraction(network: Network, name: str) -> float:
             return layer.unpadded_ifmap_zero
     if name == INPUT:
         return network.input_zero
-    return float(network.layer(name).ofmap_zero)
+    return float(getattr(network.layer(name), "ofmap_zero", 0.0))
 
 
 def zero_fractions(network: Network) -> dict[str, float]:
@@ -99,7 +102,7 @@ def zero_fractions(network: Network) -> dict[str, float]:
             by_reader.setdefault(layer.inputs[0], layer.unpadded_ifmap_zero)
     out = {INPUT: by_reader.get(INPUT, network.input_zero)}
     for layer in network.layers:
-        out[layer.name] = by_reader.get(layer.name, float(layer.ofmap_zero))
+        out[layer.name] = by_reader.get(layer.name, float(getattr(layer, "ofmap_zero", 0.0)))
     return out
 
 

@@ -1,10 +1,12 @@
 """The partition model: client energy at every cut, and the best cut for a bit rate and power.
 
 Client energy at cut k: E(k) = compute(k) + P_tx * bits(k) / B_e, where compute(k) is the energy of
-every layer on the client side of the cut. Client latency at cut k (optional): the client's compute
+the layers on the client side of the cut (the first k of the topological order; layers the energy
+model gives no result for cost nothing and are listed as free) and bits(k) the sum over the tensors
+the cut sends (`accelsim.partition.cuts`). Client latency at cut k (optional): the client's compute
 latency plus the transmit time bits(k) / B_e; the cloud's compute time is not modelled. Cut 0 sends
-the image (fully cloud), the last cut runs the whole network (fully in-situ) and sends only the
-result. E(k) depends on (B_e, P_tx) only through P_tx / B_e, the energy per transmitted bit.
+the image (fully cloud), the last cut runs the whole network (fully in-situ) and sends its outputs.
+E(k) depends on (B_e, P_tx) only through P_tx / B_e, the energy per transmitted bit.
 
 `PartitionModel` holds the precomputed per-cut arrays; `decide` picks the best cut for a new
 (B_e, P_tx) with one compiled pass over them (about a microsecond, see benchmarks/).
@@ -12,6 +14,7 @@ result. E(k) depends on (B_e, P_tx) only through P_tx / B_e, the energy per tran
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 from collections.abc import Mapping
@@ -32,7 +35,7 @@ from accelsim.partition.bits import (
     image_file_bits,
     zero_fractions,
 )
-from accelsim.partition.cuts import CutPoint, cut_points
+from accelsim.partition.cuts import CUT_CHOICES, TensorSpan, cut_sets, tensor_spans
 from accelsim.partition.energy import layer_energies
 from accelsim.workload.network import INPUT, Network
 
@@ -45,6 +48,9 @@ MAX_BITRATE_BPS = 1e15
 
 MAX_PTX_W = 1e4
 """Highest transmit power accepted (10 kW: no mobile or edge client radiates near it)."""
+
+OUTPUT_CHOICES = ("results", "tensors")
+"""How a network output is sent: its result (`result_bits` each), or its coded tensor."""
 
 
 def _number(value: object) -> bool:
@@ -92,6 +98,10 @@ class Decision:
     local_energy_j: float
     latency_s: float
     bits: float
+    tensors: tuple[str, ...] = ()
+    """The tensors the cut sends."""
+    after: str = ""
+    """The last layer run on the client (`"input"`: none)."""
 
     @property
     def client_energy_j(self) -> float:
@@ -120,7 +130,12 @@ def saving(client_j: float, reference_j: float, what: str) -> float:
 
 @dataclass(frozen=True)
 class PartitionModel:
-    """Precomputed per-cut client compute energy (J), compute latency (s) and bits to send."""
+    """Precomputed per-cut client compute energy (J), compute latency (s) and bits to send.
+
+    Cut k is named after the tensors it sends (`tensors[k]`, joined by '+') and runs the first
+    `client_counts[k]` layers of `layer_order` on the client. Left out, those describe a chain:
+    cut k sends the one tensor it is named after and runs the layers up to it.
+    """
 
     network: str
     cuts: tuple[str, ...]
@@ -131,6 +146,13 @@ class PartitionModel:
     energy_source: str
     layer_energies: pd.DataFrame = field(repr=False, compare=False)
     notes: tuple[str, ...] = ()
+    tensors: tuple[tuple[str, ...], ...] = field(default=(), repr=False)
+    client_counts: tuple[int, ...] = field(default=(), repr=False)
+    layer_order: tuple[str, ...] = field(default=(), repr=False)
+    free_layers: tuple[str, ...] = ()
+    """Layers the energy source gives no result for: they cost the client nothing."""
+    cut_choice: str = "all"
+    output_choice: str = "results"
 
     def __post_init__(self) -> None:
         n = len(self.cuts)
@@ -141,6 +163,26 @@ class PartitionModel:
             object.__setattr__(self, name, array)
         if n < 2:
             raise AccelsimError("partition model: needs at least the input and the output cut")
+        if not self.tensors:
+            object.__setattr__(self, "tensors", tuple((name,) for name in self.cuts))
+        if not self.client_counts:
+            object.__setattr__(self, "client_counts", tuple(range(n)))
+        if not self.layer_order:
+            object.__setattr__(self, "layer_order", tuple(self.cuts[1:]))
+        if len(self.tensors) != n or len(self.client_counts) != n:
+            raise AccelsimError(
+                f"partition model: tensors and client_counts need one entry per cut ({n})"
+            )
+
+    @property
+    def tensor_counts(self) -> np.ndarray:
+        """How many tensors each cut sends."""
+        return np.array([len(t) for t in self.tensors], dtype=np.int64)
+
+    @property
+    def after(self) -> tuple[str, ...]:
+        """The last client layer of each cut (`"input"`: none runs on the client)."""
+        return tuple(self.layer_order[k - 1] if k else INPUT for k in self.client_counts)
 
     @property
     def has_latency(self) -> bool:
@@ -198,12 +240,15 @@ class PartitionModel:
             local_energy_j=float(self.compute_j[-1] + per_bit * self.bits[-1]),
             latency_s=float(self.compute_s[k] + self.bits[k] / bitrate_bps),
             bits=float(self.bits[k]),
+            tensors=self.tensors[k],
+            after=self.after[k],
         )
 
     def points(
         self, bitrate_bps: float, ptx_w: float, latency_bound_s: float | None = None
     ) -> pd.DataFrame:
-        """One row per cut: compute and transmit energy, bits, latency, and which cut is best."""
+        """One row per cut: the tensors it sends (their count), the last client layer, compute
+        and transmit energy, bits, latency, and which cut is best."""
         bound = self._check(bitrate_bps, ptx_w, latency_bound_s)
         transmit = ptx_w / bitrate_bps * self.bits
         latency = self.compute_s + self.bits / bitrate_bps
@@ -213,6 +258,8 @@ class PartitionModel:
         return pd.DataFrame(
             {
                 "cut": list(self.cuts),
+                "tensors": self.tensor_counts,
+                "after": list(self.after),
                 "compute_j": self.compute_j,
                 "transmit_j": transmit,
                 "client_energy_j": self.compute_j + transmit,
@@ -227,20 +274,10 @@ class PartitionModel:
         )
 
 
-def _cut_bits(
-    network: Network,
-    cuts: tuple[CutPoint, ...],
-    config: Accelerator,
-    input_bits: float,
-    input_source: str,
-    result_bits: float,
-    activations: Mapping[str, np.ndarray] | None,
-) -> tuple[list[float], list[str]]:
-    """Bits sent at each cut, and where the figure comes from (image, rlc, formula, result)."""
-    rlc = config.rlc
-    acts = dict(activations or {})
+def _check_activations(network: Network, acts: Mapping[str, np.ndarray]) -> None:
+    """Given activations name layers of the network and have their tensors' sizes."""
     known = {layer.name for layer in network.layers}
-    for key in acts:
+    for key, array in acts.items():
         if key == INPUT:
             raise AccelsimError(
                 "activations: the image is sent as a compressed file; give its size with "
@@ -248,32 +285,82 @@ def _cut_bits(
             )
         if key not in known:
             raise AccelsimError(f"activations: '{key}' is not a layer of network '{network.name}'")
-    bits, sources = [], []
+        values = network.shape_of(key).size
+        if np.size(array) != values:
+            raise AccelsimError(
+                f"activations: '{key}' has {np.size(array)} values, the tensor has {values}"
+            )
+
+
+def _tensor_bits(
+    network: Network,
+    spans: tuple[TensorSpan, ...],
+    config: Accelerator,
+    image: tuple[float, str],
+    result_bits: float,
+    outputs: str,
+    acts: Mapping[str, np.ndarray],
+) -> list[tuple[int | float, str]]:
+    """Bits of each tensor when sent, and where the figure comes from (the image's source,
+    formula, rlc, result)."""
+    rlc = config.rlc
     zeros = zero_fractions(network)
-    last = cuts[-1].name
-    for cut in cuts:
-        if cut.name == INPUT:
-            bits.append(float(input_bits))
-            sources.append(input_source)
-        elif cut.name == last:
-            bits.append(float(result_bits))
-            sources.append("result")
-        elif cut.name in acts:
+    out: list[tuple[int | float, str]] = []
+    for span in spans:
+        if span.name == INPUT:
+            out.append(image)
+        elif span.output and outputs == "results":
+            out.append((result_bits, "result"))
+        elif span.name in acts:
             from accelsim.coding.rlc import coded_bits  # the codec: only for given activations
 
-            array = acts[cut.name]
-            if np.size(array) != cut.values:
-                raise AccelsimError(
-                    f"activations: '{cut.name}' has {np.size(array)} values, the "
-                    f"tensor has {cut.values}"
-                )
-            bits.append(float(coded_bits(array, rlc)))
-            sources.append("rlc")
+            out.append((int(coded_bits(acts[span.name], rlc)), "rlc"))
         else:
-            zero = zeros[cut.name]
-            bits.append(float(formula_bits(cut.values, zero, rlc)))
-            sources.append("formula")
-    return bits, sources
+            values = network.shape_of(span.name).size
+            out.append((int(formula_bits(values, zeros[span.name], rlc)), "formula"))
+    return out
+
+
+def _cut_bits(
+    spans: tuple[TensorSpan, ...], sized: list[tuple[int | float, str]], n: int, image_source: str
+) -> tuple[np.ndarray, list[str]]:
+    """Bits sent at every cut k = 0 .. n (the sum over the tensors crossing it) and their sources,
+    by difference arrays over each tensor's interval of cuts: O(tensors + cuts).
+
+    Coded sizes are whole bits, summed exactly as integers (int64, or Python integers should the
+    total not fit); the image and the results (given sizes, possibly fractional) are added as
+    count x size.
+    """
+    kinds = (image_source, "formula", "rlc", "result")
+    kind_of = {kind: i for i, kind in enumerate(kinds)}
+    first = np.fromiter((span.first for span in spans), np.int64, len(spans))
+    stop = np.fromiter((span.last + 1 for span in spans), np.int64, len(spans))
+    kind = np.fromiter((kind_of[source] for _, source in sized), np.int64, len(spans))
+    counts = np.zeros((len(kinds), n + 2), np.int64)
+    np.add.at(counts, (kind, first), 1)
+    np.add.at(counts, (kind, stop), -1)
+    counts = np.cumsum(counts, axis=1)[:, : n + 1]
+    coded_sizes = [int(bits) if kind_of[source] in (1, 2) else 0 for bits, source in sized]
+    if sum(coded_sizes) < 2**63:
+        coded_diff = np.zeros(n + 2, np.int64)
+        sizes = np.array(coded_sizes, np.int64)
+        np.add.at(coded_diff, first, sizes)
+        np.add.at(coded_diff, stop, -sizes)
+        coded = np.cumsum(coded_diff)[: n + 1].astype(np.float64)
+    else:  # beyond int64: exact Python integers
+        diff = [0] * (n + 2)
+        for a, b, size in zip(first.tolist(), stop.tolist(), coded_sizes, strict=True):
+            diff[a] += size
+            diff[b] -= size
+        coded = np.array(list(itertools.accumulate(diff))[: n + 1], dtype=np.float64)
+    image_bits = next(
+        (float(b) for (b, _), sp in zip(sized, spans, strict=True) if sp.name == INPUT)
+    )
+    result_bits = next((float(b) for b, source in sized if source == "result"), 0.0)
+    bits = coded + (counts[0] > 0) * image_bits + counts[3] * result_bits
+    mask = ((counts > 0) * (1 << np.arange(len(kinds)))[:, None]).sum(axis=0)
+    names = ["+".join(k for i, k in enumerate(kinds) if m >> i & 1) for m in range(16)]
+    return bits, [names[m] for m in mask.tolist()]
 
 
 def partition_model(
@@ -284,15 +371,26 @@ def partition_model(
     input_image: str | os.PathLike[str] | None = None,
     activations: Mapping[str, np.ndarray] | str | os.PathLike[str] | None = None,
     result_bits: float = 0.0,
+    cuts: str = "all",
+    outputs: str = "results",
     **model_options: Any,
 ) -> PartitionModel:
     """Precompute the client's cumulative energy, latency and bits at every cut of `network`.
 
     `energy`: any registered model (analytical, simulated, rs, systolic, silicon, ...) or a CSV
-    path; `model_options` go to that model (e.g. `mapper="energy"`, `memory="default"`). The image costs `input_bits`, or the
-    size of `input_image`, else `DEFAULT_INPUT_BITS`. `activations` (arrays or a .npy/.npz path,
-    keyed by layer name) give exact RLC sizes for those cuts; the other cuts use the formula.
+    path; `model_options` go to that model (e.g. `mapper="energy"`, `memory="default"`). The
+    image costs `input_bits`, or the size of `input_image`, else `DEFAULT_INPUT_BITS`.
+    `activations` (arrays or a .npy/.npz path, keyed by layer name) give exact RLC sizes for those
+    tensors; the others use the formula. `cuts`: every prefix of the topological order (`"all"`)
+    or the single-tensor cuts (`"single"`). `outputs`: a network output is sent as its result,
+    `result_bits` each (`"results"`), or as its coded tensor (`"tensors"`).
     """
+    if cuts not in CUT_CHOICES:
+        raise AccelsimError(f"cuts must be one of {', '.join(CUT_CHOICES)}, got {short_repr(cuts)}")
+    if outputs not in OUTPUT_CHOICES:
+        raise AccelsimError(
+            f"outputs must be one of {', '.join(OUTPUT_CHOICES)}, got {short_repr(outputs)}"
+        )
     if input_bits is not None and input_image is not None:
         raise AccelsimError("give the input size as bits or as an image file, not both")
     if input_image is not None:
@@ -309,18 +407,25 @@ def partition_model(
         from accelsim.coding.activation_files import load_activations
 
         activations = load_activations(activations)
-    cuts = cut_points(network)
-    bits, sources = _cut_bits(
-        network, cuts, config, image_bits, image_source, result_bits, activations
+    acts = dict(activations or {})
+    spans = tensor_spans(network)
+    _check_activations(network, acts)
+    points = cut_sets(spans, len(network.layers), cuts)
+    sized = _tensor_bits(
+        network, spans, config, (image_bits, image_source), float(result_bits), outputs, acts
     )
+    all_bits, all_sources = _cut_bits(spans, sized, len(network.layers), image_source)
+    counts = [k for k, _ in points]
+    bits = all_bits[counts]
+    sources = [all_sources[k] for k in counts]
     frame = layer_energies(network, config, energy, **model_options)
     per_layer = dict(zip(frame["layer"], frame["energy_j"], strict=True))
     per_layer_s = dict(zip(frame["layer"], frame["latency_s"], strict=True))
     # Client sides are prefixes of the topological order: cumulative sums, in O(layers).
-    order = [layer.name for layer in network.layers]
+    order = tuple(layer.name for layer in network.layers)
+    free = tuple(name for name in order if name not in per_layer)
     prefix_j = np.concatenate(([0.0], np.cumsum([per_layer.get(name, 0.0) for name in order])))
     prefix_s = np.concatenate(([0.0], np.cumsum([per_layer_s.get(name, 0.0) for name in order])))
-    counts = [cut.client_count for cut in cuts]
     compute_j, compute_s = prefix_j[counts], prefix_s[counts]
     notes = []
     flagged = frame.loc[frame["source"] != frame["model"], "layer"].tolist()
@@ -338,7 +443,7 @@ def partition_model(
         )
     return PartitionModel(
         network=network.name,
-        cuts=tuple(c.name for c in cuts),
+        cuts=tuple("+".join(tensors) for _, tensors in points),
         compute_j=np.array(compute_j),
         compute_s=np.array(compute_s),
         bits=np.array(bits),
@@ -346,4 +451,10 @@ def partition_model(
         energy_source=energy,
         layer_energies=frame,
         notes=tuple(notes),
+        tensors=tuple(tensors for _, tensors in points),
+        client_counts=tuple(counts),
+        layer_order=order,
+        free_layers=free,
+        cut_choice=cuts,
+        output_choice=outputs,
     )

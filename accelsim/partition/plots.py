@@ -27,17 +27,36 @@ def _rate_label(bitrate_bps: float) -> str:
     return f"{bitrate_bps / 1e6:g} Mbps"
 
 
+MAX_LABELLED_CUTS = 200
+"""Most cuts labelled on the cut-energy plot's axis; beyond it every k-th cut (and the best) is."""
+
+
+def cut_label(tensors: tuple[str, ...]) -> str:
+    """A cut on an axis: its tensors joined by '+', their count when there are several."""
+    name = "+".join(tensors)
+    return name if len(tensors) == 1 else f"{name} ({len(tensors)})"
+
+
 def cut_energy_figure(
     model: PartitionModel, bitrate_bps: float, ptx_w: float, latency_bound_s: float | None = None
 ) -> Figure:
-    """Stacked bars of client compute and transmit energy at every cut, the best cut marked."""
+    """Stacked bars of client compute and transmit energy at every cut, the best cut marked with
+    the tensors it sends; each cut is labelled with its tensors (and their count)."""
     from matplotlib.figure import Figure
 
     points = model.points(bitrate_bps, ptx_w, latency_bound_s)
-    x = np.arange(len(points))
+    n = len(points)
+    x = np.arange(n)
     compute = points["compute_j"].to_numpy() * 1e3
     transmit = points["transmit_j"].to_numpy() * 1e3
-    fig = Figure(figsize=(max(6.0, 0.45 * len(points) + 2), 4.5))
+    step = -(-n // MAX_LABELLED_CUTS)
+    best = np.flatnonzero(points["best"].to_numpy())
+    shown = sorted({*range(0, n, step), *(int(i) for i in best)})
+    labels = [cut_label(model.tensors[i]) for i in shown]
+    fontsize = 8 if len(shown) <= 40 else 6 if len(shown) <= 120 else 4
+    # Rotated labels take about 0.6 x fontsize / 72 in per character below the axis.
+    label_in = 0.6 * fontsize / 72 * max(len(label) for label in labels) * np.sin(np.pi / 3)
+    fig = Figure(figsize=(min(40.0, max(6.0, 0.3 * n + 2)), 3.5 + label_in))
     ax = fig.subplots()
     ax.bar(x, compute, color="#4c72b0", label="client compute")
     ax.bar(x, transmit, bottom=compute, color="#dd8452", label="transmit")
@@ -52,22 +71,23 @@ def cut_energy_figure(
             linewidth=0,
             label="over the latency bound",
         )
-    best = np.flatnonzero(points["best"].to_numpy())
     if best.size:
         k = int(best[0])
         top = compute[k] + transmit[k]
         ax.bar(x[k], top, fill=False, edgecolor="black", linewidth=2)
+        sent = model.tensors[k]
+        what = sent[0] if len(sent) == 1 else f"{len(sent)} tensors\n" + "\n".join(sent)
         ax.annotate(
-            f"best: {points['cut'][k]}\n{top:.3g} mJ",
+            f"best: {what}\n{top:.3g} mJ",
             (x[k], top),
             xytext=(0, 8),
             textcoords="offset points",
             ha="center",
             fontsize=8,
         )
-    ax.set_xticks(x)
-    ax.set_xticklabels(points["cut"], rotation=60, ha="right", fontsize=8)
-    ax.set_xlabel("cut point (tensor sent to the cloud)")
+    ax.set_xticks(x[shown])
+    ax.set_xticklabels(labels, rotation=60, ha="right", fontsize=fontsize)
+    ax.set_xlabel("cut point (tensors sent to the cloud)")
     ax.set_ylabel("client energy per image (mJ)")
     bound = f", latency <= {latency_bound_s:g} s" if latency_bound_s else ""
     ax.set_title(
@@ -105,7 +125,7 @@ def _best_cut_map(ax: Axes, model: PartitionModel, frame: pd.DataFrame) -> None:
     ax.set_title(f"{model.network}: best cut ({model.energy_source})")
     bar = ax.figure.colorbar(mesh, ax=ax, ticks=np.arange(len(used)))
     bar.ax.set_yticklabels(
-        [model.cuts[i] if i >= 0 else "none meets bound" for i in used], fontsize=7
+        [cut_label(model.tensors[i]) if i >= 0 else "none meets bound" for i in used], fontsize=7
     )
 
 

@@ -1,5 +1,5 @@
-"""What `accelsim partition` prints: one operating point (the best cut, its savings, the energy of
-every cut) or a sweep, as text, CSV or JSON."""
+"""What `accelsim partition` prints: one operating point (the best cut, the tensors it sends, its
+savings, the energy of every cut) or a sweep, as text, CSV or JSON."""
 
 from __future__ import annotations
 
@@ -32,8 +32,26 @@ def header(model: PartitionModel, bits: int, bound: float | None) -> dict[str, A
         "input_bits": float(model.bits[0]),
         "input_bits_source": model.bits_source[0],
         "latency_bound_s": bound,
+        "cuts": model.cut_choice,
+        "outputs": model.output_choice,
+        "free_layers": list(model.free_layers),
         "notes": list(model.notes),
     }
+
+
+def _bits_text(bits: float) -> str:
+    """Bits as a whole number when they are one."""
+    return f"{bits:.0f}" if float(bits).is_integer() else f"{bits:.6g}"
+
+
+def _free_line(model: PartitionModel) -> str:
+    """The layers that cost the client nothing (no result from the energy source)."""
+    names = ", ".join(model.free_layers)
+    return f"free layers (no {model.energy_source} result, 0 J): {len(model.free_layers)}: {names}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def _points(model: PartitionModel, bitrate: float, ptx: float, bound: float | None) -> pd.DataFrame:
@@ -62,6 +80,9 @@ def point_report(
             "bitrate_bps": bitrate,
             "ptx_w": ptx,
             "best_cut": decision.cut,
+            "best_cut_tensors": list(decision.tensors),
+            "best_cut_after": decision.after,
+            "best_cut_client_layers": model.client_counts[decision.index],
             "client_energy_j": decision.client_energy_j,
             "compute_j": decision.compute_j,
             "transmit_j": decision.transmit_j,
@@ -83,6 +104,9 @@ def point_report(
         f"{bitrate / 1e6:g} Mbps, {ptx:g} W",
         f"best cut: {decision.cut}  client energy {decision.client_energy_j * 1e3:.4g} mJ "
         f"(compute {decision.compute_j * 1e3:.4g} + transmit {decision.transmit_j * 1e3:.4g})",
+        f"best cut sends {_plural(len(decision.tensors), 'tensor')}, "
+        f"{_bits_text(decision.bits)} bit, after {decision.after} "
+        f"({model.client_counts[decision.index]} of {len(model.layer_order)} layers on the client)",
         f"saving vs fully cloud: {decision.saving_vs_cloud * 100:.1f} %   "
         f"vs fully in-situ: {decision.saving_vs_local * 100:.1f} %",
     ]
@@ -92,6 +116,8 @@ def point_report(
             steps.append(f"{row.bitrate_from_bps / 1e6:.4g} Mbps < {row.cut}")
         lines.append(f"best cut by bit rate at {ptx:g} W (no latency bound): " + " < ".join(steps))
     lines += [f"note: {note}" for note in model.notes]
+    if model.free_layers:
+        lines.append(_free_line(model))
     return "\n".join(lines) + "\n\n" + render(points, "table")
 
 

@@ -16,6 +16,7 @@ SWEEP_COLUMNS = (
     "ptx_w",
     "best_cut",
     "best_index",
+    "best_tensors",
     "client_energy_j",
     "compute_j",
     "transmit_j",
@@ -65,8 +66,9 @@ def sweep(
 ) -> pd.DataFrame:
     """Best cut at every (bit rate, transmit power) pair: one tidy row per pair.
 
-    Rows where no cut meets the latency bound have `best_cut` empty, `best_index` -1 and NaN
-    energies. Ties go to the earlier cut, as in `PartitionModel.decide`.
+    `best_cut` names the tensors the best cut sends (joined by '+'), `best_tensors` counts them.
+    Rows where no cut meets the latency bound have `best_cut` empty, `best_index` -1,
+    `best_tensors` 0 and NaN energies. Ties go to the earlier cut, as in `PartitionModel.decide`.
     """
     rates = _grid(bitrates_bps, "bit rate", positive=True)
     powers = _grid(ptxs_w, "transmit power", positive=False)
@@ -81,17 +83,24 @@ def sweep(
             )
     b, p = np.meshgrid(rates, powers, indexing="ij")
     b, p = b.reshape(-1), p.reshape(-1)
+    counts = model.tensor_counts
     parts = [
-        _sweep_points(model, b[i : i + CHUNK_POINTS], p[i : i + CHUNK_POINTS], latency_bound_s)
+        _sweep_points(
+            model, counts, b[i : i + CHUNK_POINTS], p[i : i + CHUNK_POINTS], latency_bound_s
+        )
         for i in range(0, b.size, CHUNK_POINTS)
     ]
     return pd.concat(parts, ignore_index=True)
 
 
 def _sweep_points(
-    model: PartitionModel, b: np.ndarray, p: np.ndarray, latency_bound_s: float | None
+    model: PartitionModel,
+    counts: np.ndarray,
+    b: np.ndarray,
+    p: np.ndarray,
+    latency_bound_s: float | None,
 ) -> pd.DataFrame:
-    """The rows of `sweep` for the points (b[i], p[i])."""
+    """The rows of `sweep` for the points (b[i], p[i]); `counts`: tensors sent at each cut."""
     transmit = (p / b)[:, None] * model.bits[None, :]
     energy = model.compute_j[None, :] + transmit
     latency = model.compute_s[None, :] + model.bits[None, :] / b[:, None]
@@ -114,6 +123,7 @@ def _sweep_points(
             "ptx_w": p,
             "best_cut": np.where(ok, cuts[best], ""),
             "best_index": np.where(ok, best, -1),
+            "best_tensors": np.where(ok, counts[best], 0),
             "client_energy_j": client,
             "compute_j": np.where(ok, model.compute_j[best], np.nan),
             "transmit_j": pick(transmit),

@@ -51,11 +51,19 @@ def test_table_and_csv(capsys):
     code, out, _ = run_cli(capsys, "partition", "squeezenet", "--bits", "8")
     assert code == 0
     assert "best cut:" in out and "saving vs fully cloud" in out
-    code, out, _ = run_cli(capsys, "partition", "googlenet", "--format", "csv")
+    code, out, _ = run_cli(capsys, "partition", "googlenet", "--format", "csv", "--cuts", "single")
     assert code == 0
     frame = pd.read_csv(StringIO(out))
     assert frame["best"].sum() == 1
     assert not frame["cut"].str.contains(r"inception_.*/(?!output)").any()
+    assert (frame["tensors"] == 1).all()
+    code, out, _ = run_cli(capsys, "partition", "googlenet", "--format", "csv")
+    every = pd.read_csv(StringIO(out))
+    assert len(every) == 82 and every["best"].sum() == 1
+    inside = every[every["tensors"] > 1]
+    assert len(inside) > 0
+    assert (inside["cut"].str.count(r"\+") + 1 == inside["tensors"]).all()
+    assert set(frame["cut"]) <= set(every["cut"])
 
 
 def test_energy_sources_and_inputs(capsys, tmp_path):
@@ -168,6 +176,19 @@ def test_usage_errors_exit_2(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["partition", "alexnet", "--input-bits", "5", "--input-bytes", "1"])
     assert exc.value.code == 2
+    for flag in ("--cuts", "--outputs"):
+        with pytest.raises(SystemExit) as exc:
+            main(["partition", "alexnet", flag, "nope"])
+        assert exc.value.code == 2
+
+
+def test_cli_choices_are_the_library_s():
+    from accelsim.cli.main import build_parser
+    from accelsim.partition import CUT_CHOICES, OUTPUT_CHOICES
+
+    sub = build_parser()._subparsers._group_actions[0].choices["partition"]
+    choices = {a.dest: tuple(a.choices) for a in sub._actions if a.choices}
+    assert choices["cuts"] == CUT_CHOICES and choices["outputs"] == OUTPUT_CHOICES
 
 
 def test_user_dag_network(capsys, tmp_path):
@@ -191,8 +212,60 @@ def test_user_dag_network(capsys, tmp_path):
     )
     assert code == 0, err
     data = json.loads(out)
-    assert [p["cut"] for p in data["points"]] == ["input", "stem", "pool", "join", "shrink", "head"]
+    assert [p["cut"] for p in data["points"]] == [
+        "input",
+        "stem",
+        "pool",
+        "pool+left",
+        "left+right_a",
+        "left+right_b",
+        "join",
+        "shrink",
+        "head",
+    ]
+    assert [p["tensors"] for p in data["points"]] == [1, 1, 1, 2, 2, 2, 1, 1, 1]
     assert data["input_bits"] == 2e5
+    assert data["free_layers"] == ["pool", "join", "shrink"]
+    code, out, err = run_cli(
+        capsys,
+        "partition",
+        str(path),
+        "--format",
+        "json",
+        "--input-bits",
+        "2e5",
+        "--cuts",
+        "single",
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert [p["cut"] for p in data["points"]] == ["input", "stem", "pool", "join", "shrink", "head"]
+
+
+def test_several_outputs_are_all_sent(capsys, tmp_path):
+    """A network with a side output: the in-situ cut sends both outputs, as results or tensors."""
+    path = tmp_path / "heads.yaml"
+    path.write_text(
+        "name: heads\n"
+        "input: {channels: 3, size: 8}\n"
+        "layers:\n"
+        "  - {type: conv, name: stem, filters: 8, size: 3, pad: 1, ofmap_zero: 0.5}\n"
+        "  - {type: fc, name: aux, outputs: 10, inputs: [stem]}\n"
+        "  - {type: conv, name: body, filters: 8, size: 3, pad: 1, inputs: [stem]}\n"
+        "  - {type: fc, name: head, outputs: 10}\n"
+    )
+    code, out, err = run_cli(
+        capsys, "partition", str(path), "--format", "json", "--result-bits", "64"
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    last = data["points"][-1]
+    assert last["cut"] == "aux+head" and last["tensors"] == 2 and last["bits"] == 128
+    code, out, err = run_cli(
+        capsys, "partition", str(path), "--outputs", "tensors", "--bitrate", "1"
+    )
+    assert code == 0, err
+    assert "best cut: aux+head" in out and "best cut sends 2 tensors" in out
 
 
 @pytest.mark.parametrize(
