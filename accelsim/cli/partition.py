@@ -17,6 +17,7 @@ from accelsim.cli.common import (
     add_accelerator_arguments,
     add_model_arguments,
     add_network_argument,
+    add_non_mac_argument,
     add_output_arguments,
     add_zeros_argument,
     bounded_float,
@@ -234,6 +235,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="sweep: N transmit powers from LOW to HIGH W, evenly spaced (default: 0.05 2.0 40)",
     )
     add_model_arguments(parser)
+    add_non_mac_argument(parser)
     parser.set_defaults(run=run)
 
 
@@ -258,6 +260,7 @@ def build_model(args: argparse.Namespace) -> PartitionModel:
         result_bits=args.result_bits,
         cuts=args.cuts,
         outputs=args.outputs,
+        non_mac=args.non_mac,
         **options,
     )
 

@@ -428,7 +428,10 @@ def partition_model(
     prefix_s = np.concatenate(([0.0], np.cumsum([per_layer_s.get(name, 0.0) for name in order])))
     compute_j, compute_s = prefix_j[counts], prefix_s[counts]
     notes = []
-    flagged = frame.loc[frame["source"] != frame["model"], "layer"].tolist()
+    from accelsim.energy.non_mac import SOURCE as NON_MAC_SOURCE
+
+    borrowed = (frame["source"] != frame["model"]) & (frame["source"] != NON_MAC_SOURCE)
+    flagged = frame.loc[borrowed, "layer"].tolist()
     if flagged:
         notes.append(f"layers without {energy} data use the analytical model: {', '.join(flagged)}")
     if energy == "silicon":
