@@ -73,6 +73,7 @@ def _result(res) -> LayerResult:  # noqa: ANN001 - a CnnergyLayer
         "y_passes": res.y_passes,
         "x_passes": res.x_passes,
         "rules": "+".join(sch.rules) or "none",
+        "group_schedule": res.group_schedule,
     }
     return LayerResult(
         layer=res.layer,
