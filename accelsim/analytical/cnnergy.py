@@ -29,6 +29,7 @@ from operator import attrgetter
 
 from accelsim.coding.rlc_size import rlc_words_unrounded
 from accelsim.energy.record import AccessCounts, EnergyBreakdown, energy_from_counts
+from accelsim.engine.limits import images_per_pass
 from accelsim.errors import AccelsimError, LayerRefused
 from accelsim.hardware.accelerator import Accelerator
 from accelsim.hardware.spatial import SpatialArray
@@ -254,6 +255,8 @@ def schedule_layer(layer: ConvLayer, hw: SpatialArray, n_given: int | None = Non
         n_max = glb / (ifmap_kb + psum_kb)
     final_psum_kb: float | None = None
     if n_max >= 1:
+        # the computed n: as many images as the ifmap/psum GLB holds, each with its ifmap strip and
+        # its psums (an FC layer on Eyeriss: 100 kB / ((144 + 18) words x 2 B) -> 316 images)
         n = math.floor(n_max)
         y_comp: float = e
     elif all_ch:
@@ -394,14 +397,17 @@ def evaluate_layer(
     first_layer: bool = False,
     batch_n: int | None = None,
     macs_per_s: float = MACS_PER_S,
+    compute_n: bool = False,
 ) -> CnnergyLayer:
-    """CNNergy for one conv/FC layer. `batch_n` (default: the layer's own) fixes n; None computes it."""
+    """CNNergy for one conv/FC layer at n images per pass: the schedule's own n (the reference's
+    first run: as many images as the GLB holds) with `compute_n`, else `batch_n`, else the
+    layer's `batch_n`, else 1 (`accelsim.engine.limits.images_per_pass`, every model's rule)."""
     check_spatial(config)
     if isinstance(macs_per_s, bool) or not (
         isinstance(macs_per_s, int | float) and 0 < macs_per_s < math.inf
     ):
         raise AccelsimError(f"analytical model: macs_per_s must be positive, got {macs_per_s!r}")
-    n_given = layer.batch_n if batch_n is None else batch_n
+    n_given = None if compute_n else images_per_pass(layer, batch_n)
     computed = schedule_layer(layer, config.hardware)
     grouping = group_schedule(layer, computed)
     scheduled, copies = layer, 1
@@ -451,24 +457,25 @@ def evaluate_network(
     config: Accelerator,
     compute_n: bool = False,
     macs_per_s: float = MACS_PER_S,
+    batch: int | None = None,
 ) -> list[CnnergyLayer]:
-    """CNNergy for every conv/FC layer. Layers' `batch_n` fix n unless `compute_n` is set."""
+    """CNNergy for every conv/FC layer at n images per pass: `batch` for every layer when given,
+    else each layer's `batch_n`, else 1; with `compute_n`, the n each layer's schedule computes."""
     check_spatial(config)
+    if compute_n and batch is not None:
+        raise AccelsimError("analytical model: give batch or compute_n, not both")
     results = []
     seen: dict[tuple, CnnergyLayer] = {}
     for layer in network.compute_layers:
-        override = None
-        if compute_n:
-            override = schedule_layer(layer, config.hardware).n_computed
         first = network.reads_image(layer)
-        key = (_shape_key(layer), first, override)
+        key = (_shape_key(layer), first)
         try:
             hash(key)
         except TypeError:  # a field that cannot be a key: evaluate the layer itself
-            results.append(evaluate_layer(layer, config, first, override, macs_per_s))
+            results.append(evaluate_layer(layer, config, first, batch, macs_per_s, compute_n))
             continue
         if key not in seen:
-            seen[key] = evaluate_layer(layer, config, first, override, macs_per_s)
+            seen[key] = evaluate_layer(layer, config, first, batch, macs_per_s, compute_n)
         results.append(_renamed(seen[key], layer))
     return results
 
