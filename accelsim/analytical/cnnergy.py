@@ -10,18 +10,26 @@ scratchpad sizes and GLB size come from the `SpatialArray`; non-square layers us
 for PE-set rows and vertical overlap and the filter width S for scratchpad capacity (a PE holds filter
 rows), the ofmap width F for x and the height E for y. For square layers on Eyeriss these are exactly
 the reference's formulas. The reference's 1x1 heuristic (72 channels per pass; 18 and 36 filters) is
-kept as it is. Grouped layers are modelled as the reference models AlexNet: C = channels per group.
+kept as it is.
+
+Grouped layers: the reference models AlexNet's two groups as one layer of C = channels per group
+and all M filters, so every pass reads one group's channels. That is right while a pass's filters
+belong to one group (filters per pass <= M / groups); when they do not (depthwise layers: one
+filter per group), the layer is scheduled group by group instead: one group (C / groups channels,
+M / groups filters) as the reference would schedule it, run `groups` times (`group_schedule`
+`per-group`, `docs/cnnergy.md`).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from operator import attrgetter
 
 from accelsim.coding.rlc_size import rlc_words_unrounded
 from accelsim.energy.record import AccessCounts, EnergyBreakdown, energy_from_counts
+from accelsim.engine.limits import images_per_pass
 from accelsim.errors import AccelsimError, LayerRefused
 from accelsim.hardware.accelerator import Accelerator
 from accelsim.hardware.spatial import SpatialArray
@@ -87,6 +95,9 @@ class CnnergyLayer:
     dram_ifmap_accesses: float
     dram_ofmap_accesses: float
     energy_j_computed_n: float
+    group_schedule: str = "reference"
+    """`reference` or `per-group` (`GROUP_SCHEDULES`); per-group, the schedule and pass counts
+    are those of one group, and the counts cover every group."""
 
     @property
     def energy_j(self) -> float:
@@ -99,6 +110,47 @@ class CnnergyLayer:
     @property
     def dram_accesses(self) -> float:
         return self.dram_filter_accesses + self.dram_ifmap_accesses + self.dram_ofmap_accesses
+
+
+GROUP_SCHEDULES = ("reference", "per-group")
+"""How a layer's groups are scheduled: `reference` (the reference's treatment: all filters over one
+group's channels, exact for ungrouped layers and whenever a pass's filters fit in one group) or
+`per-group` (one group scheduled and run `groups` times: a pass's filters would span groups)."""
+
+
+def group_schedule(layer: ConvLayer, sch: Schedule) -> str:
+    """`reference` when the reference's grouped-layer assumption holds for the schedule it
+    computed (no groups, or at most M / groups filters per pass, so every pass reads one group's
+    channels), else `per-group`."""
+    if layer.groups == 1 or sch.df_per_pass <= layer.out_channels // layer.groups:
+        return "reference"
+    return "per-group"
+
+
+def one_group(layer: ConvLayer) -> ConvLayer:
+    """One group of a grouped layer as an ungrouped layer (same sizes, zeros and batch)."""
+    return replace(
+        layer,
+        in_channels=layer.channels_per_group,
+        out_channels=layer.out_channels // layer.groups,
+        groups=1,
+    )
+
+
+def compulsory_ifmap_words(layer: ConvLayer, config: Accelerator, first_layer: bool) -> float:
+    """The DRAM ifmap traffic no schedule can avoid, per image: every padded input word some
+    filter window reads, once (all C channels; rows (E - 1) U + R, or E R when the stride exceeds
+    the filter; columns likewise), RLC-coded at the padded zero fraction as the model codes DRAM
+    ifmap reads, except the first layer's input, which is read raw."""
+    u = layer.stride
+    r, s = layer.filter_height, layer.filter_width
+    e, f = layer.out_height, layer.out_width
+    rows = (e - 1) * u + r if u <= r else e * r
+    cols = (f - 1) * u + s if u <= s else f * s
+    words = layer.in_channels * rows * cols
+    if first_layer:
+        return float(words)
+    return rlc_words_unrounded(words, layer.ifmap_zero, config.rlc)
 
 
 def _kb(words: float, bits: int) -> float:
@@ -168,7 +220,10 @@ def schedule_layer(layer: ConvLayer, hw: SpatialArray, n_given: int | None = Non
     if hw.spad_psum_words < df_per_set:
         rules.append("rule5")
         df_per_set = hw.spad_psum_words
-        df_per_pass = df_per_set * sets_per_pass
+        # capped at M: the reference's rule5 can plan more filters per pass than the layer has
+        # (never on its own square layers on Eyeriss), so that fewer than one filter pass would
+        # read less than the whole ifmap
+        df_per_pass = min(df_per_set * sets_per_pass, m)
 
     # Coverage of the ifmap/ofmap and the GLB allocation.
     x_if: float = w
@@ -200,6 +255,8 @@ def schedule_layer(layer: ConvLayer, hw: SpatialArray, n_given: int | None = Non
         n_max = glb / (ifmap_kb + psum_kb)
     final_psum_kb: float | None = None
     if n_max >= 1:
+        # the computed n: as many images as the ifmap/psum GLB holds, each with its ifmap strip and
+        # its psums (an FC layer on Eyeriss: 100 kB / ((144 + 18) words x 2 B) -> 316 images)
         n = math.floor(n_max)
         y_comp: float = e
     elif all_ch:
@@ -260,9 +317,15 @@ def schedule_layer(layer: ConvLayer, hw: SpatialArray, n_given: int | None = Non
 
 
 def _energy(
-    layer: ConvLayer, config: Accelerator, sch: Schedule, first_layer: bool, macs_per_s: float
+    layer: ConvLayer,
+    config: Accelerator,
+    sch: Schedule,
+    first_layer: bool,
+    macs_per_s: float,
+    copies: int = 1,
 ) -> tuple[EnergyBreakdown, dict[str, float]]:
-    """Energy and counts per image for a schedule (the reference's energy equations)."""
+    """Energy and counts per image for a schedule (the reference's energy equations), for
+    `copies` runs of `layer` (the groups of a per-group schedule; 1 otherwise)."""
     table = config.energy
     r, s = layer.filter_height, layer.filter_width
     c, m, u = layer.channels_per_group, layer.out_channels, layer.stride
@@ -302,8 +365,10 @@ def _energy(
         "rf_energy_accesses": (3 * nz_pass + (nz_pass - vertical) + (macs_pass - nz_pass)) * steps,
         "inter_pe_transfers": vertical * steps,
     }
+    if copies != 1:
+        counts_n = {key: value * copies for key, value in counts_n.items()}
     per_image = {key: value / n for key, value in counts_n.items()}
-    latency = layer.macs / macs_per_s
+    latency = layer.macs * copies / macs_per_s
     counts = AccessCounts(
         nonzero_macs=per_image["nonzero_macs_energy"],
         rf_accesses=per_image["rf_energy_accesses"],
@@ -332,18 +397,26 @@ def evaluate_layer(
     first_layer: bool = False,
     batch_n: int | None = None,
     macs_per_s: float = MACS_PER_S,
+    compute_n: bool = False,
 ) -> CnnergyLayer:
-    """CNNergy for one conv/FC layer. `batch_n` (default: the layer's own) fixes n; None computes it."""
+    """CNNergy for one conv/FC layer at n images per pass: the schedule's own n (the reference's
+    first run: as many images as the GLB holds) with `compute_n`, else `batch_n`, else the
+    layer's `batch_n`, else 1 (`accelsim.engine.limits.images_per_pass`, every model's rule)."""
     check_spatial(config)
     if isinstance(macs_per_s, bool) or not (
         isinstance(macs_per_s, int | float) and 0 < macs_per_s < math.inf
     ):
         raise AccelsimError(f"analytical model: macs_per_s must be positive, got {macs_per_s!r}")
-    n_given = layer.batch_n if batch_n is None else batch_n
+    n_given = None if compute_n else images_per_pass(layer, batch_n)
     computed = schedule_layer(layer, config.hardware)
-    first_energy, _ = _energy(layer, config, computed, first_layer, macs_per_s)
-    sch = computed if n_given is None else schedule_layer(layer, config.hardware, n_given)
-    energy, extra = _energy(layer, config, sch, first_layer, macs_per_s)
+    grouping = group_schedule(layer, computed)
+    scheduled, copies = layer, 1
+    if grouping == "per-group":
+        scheduled, copies = one_group(layer), layer.groups
+        computed = schedule_layer(scheduled, config.hardware)
+    first_energy, _ = _energy(scheduled, config, computed, first_layer, macs_per_s, copies)
+    sch = computed if n_given is None else schedule_layer(scheduled, config.hardware, n_given)
+    energy, extra = _energy(scheduled, config, sch, first_layer, macs_per_s, copies)
     nonzero = layer.macs * (1.0 - layer.ifmap_zero)
     return CnnergyLayer(
         layer=layer.name,
@@ -366,6 +439,7 @@ def evaluate_layer(
         dram_ifmap_accesses=extra["dram_ifmap_accesses"],
         dram_ofmap_accesses=extra["dram_ofmap_accesses"],
         energy_j_computed_n=first_energy.total_j,
+        group_schedule=grouping,
     )
 
 
@@ -383,24 +457,25 @@ def evaluate_network(
     config: Accelerator,
     compute_n: bool = False,
     macs_per_s: float = MACS_PER_S,
+    batch: int | None = None,
 ) -> list[CnnergyLayer]:
-    """CNNergy for every conv/FC layer. Layers' `batch_n` fix n unless `compute_n` is set."""
+    """CNNergy for every conv/FC layer at n images per pass: `batch` for every layer when given,
+    else each layer's `batch_n`, else 1; with `compute_n`, the n each layer's schedule computes."""
     check_spatial(config)
+    if compute_n and batch is not None:
+        raise AccelsimError("analytical model: give batch or compute_n, not both")
     results = []
     seen: dict[tuple, CnnergyLayer] = {}
     for layer in network.compute_layers:
-        override = None
-        if compute_n:
-            override = schedule_layer(layer, config.hardware).n_computed
         first = network.reads_image(layer)
-        key = (_shape_key(layer), first, override)
+        key = (_shape_key(layer), first)
         try:
             hash(key)
         except TypeError:  # a field that cannot be a key: evaluate the layer itself
-            results.append(evaluate_layer(layer, config, first, override, macs_per_s))
+            results.append(evaluate_layer(layer, config, first, batch, macs_per_s, compute_n))
             continue
         if key not in seen:
-            seen[key] = evaluate_layer(layer, config, first, override, macs_per_s)
+            seen[key] = evaluate_layer(layer, config, first, batch, macs_per_s, compute_n)
         results.append(_renamed(seen[key], layer))
     return results
 

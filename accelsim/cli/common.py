@@ -125,8 +125,8 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
         "--batch",
         type=batch_size,
         default=None,
-        help=f"rs, systolic: images processed together, 1 to {MAX_BATCH} (default: the layer's "
-        "batch_n, else 1)",
+        help=f"analytical, rs, systolic: images processed together, 1 to {MAX_BATCH} (default: "
+        "the layer's batch_n, else 1)",
     )
     group.add_argument(
         "--engine",
@@ -170,7 +170,8 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
         "--compute-n",
         action="store_true",
         default=None,
-        help="analytical: compute the images per pass instead of using the network's batch_n",
+        help="analytical: use the images per pass its schedule computes (as many as the GLB "
+        "holds) instead of --batch / the layer's batch_n / 1",
     )
 
 

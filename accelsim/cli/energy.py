@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
         text = energy_table(
             frame,
             f"{network.name} on {accelerator.name} ({bits} bit), model: {args.model}; energy per "
-            f"image in mJ, accesses per image in {bits}-bit words",
+            f"image in mJ, accesses per image in {bits}-bit words, batch = images per pass",
         ) + free_layers_note(free)
     else:
         header = run_header(

@@ -203,7 +203,8 @@ def _at_chip_batch(
     design: Design,
 ) -> list[dict[str, Any]]:
     """Against `silicon`, the other model runs at the batch the chip was measured at, unless a
-    batch was asked for: per-image latency and energy depend on the images per pass."""
+    batch (or the analytical model's computed n) was asked for: per-image latency and energy
+    depend on the images per pass."""
     from accelsim.models.registry import models
     from accelsim.models.silicon import NAME as SILICON
     from accelsim.models.silicon import silicon_batch
@@ -221,6 +222,7 @@ def _at_chip_batch(
         if name != SILICON
         and "batch" in getattr(registry.get(name), "options", {})
         and chosen.get("batch") is None
+        and not chosen.get("compute_n")  # the analytical model asked for its own n
         else chosen
         for name, chosen in zip(names, routed, strict=True)
     ]

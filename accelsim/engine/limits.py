@@ -1,4 +1,5 @@
-"""Limits shared by the engines: the batch a run may ask for.
+"""Limits shared by the engines and models: the batch a run may ask for, and the batch a run
+uses when none is asked for (`images_per_pass`, the same rule for every model).
 
 Each engine also bounds its own work (RS: `accelsim.engine.rs.run`, systolic:
 `accelsim.engine.systolic.budget`) before it allocates or loops, so a request that would not fit
@@ -31,3 +32,20 @@ def check_batch(batch: object, what: str = "batch") -> int:
             f"{what} {short_repr(batch)} exceeds the limit of {MAX_BATCH} images per layer run"
         )
     return batch
+
+
+DEFAULT_BATCH = 1
+"""Images per pass of a layer without `batch_n` when no batch is asked for, in every model."""
+
+
+def images_per_pass(layer: object, batch: int | None = None) -> int:
+    """The images a model processes together for `layer`: `batch` when asked for, else the
+    layer's own `batch_n` (the built-in networks carry the CNNergy reference's), else
+    DEFAULT_BATCH. Every model (analytical, rs, systolic) uses this rule, so on one network they
+    run at the same batch unless told otherwise."""
+    if batch is not None:
+        return check_batch(batch)
+    given = getattr(layer, "batch_n", None)
+    if given is None:
+        return DEFAULT_BATCH
+    return check_batch(given, f"layer '{getattr(layer, 'name', layer)}': batch_n")

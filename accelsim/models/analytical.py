@@ -1,7 +1,9 @@
 """Model `analytical`: CNNergy (NeuPart, TVLSI 2020) on a spatial array, per image.
 
-`batch` is CNNergy's n, the images per pass its schedule assumes (the layer's `batch_n`, or
-computed with `compute_n`). Model columns: the schedule and pass counts (`docs/cnnergy.md`).
+`batch` is CNNergy's n, the images per pass its schedule assumes: the `batch` option for every
+layer, else the layer's `batch_n`, else 1, the rule every model follows
+(`accelsim.engine.limits.images_per_pass`); with `compute_n`, the n the schedule computes (as many
+images as the GLB holds, `docs/cnnergy.md`). Model columns: the schedule and pass counts.
 """
 
 from __future__ import annotations
@@ -21,8 +23,17 @@ NAME = "analytical"
 
 
 def check_options(options: dict) -> dict:
-    """Strict option values: compute_n a bool, macs_per_s a finite positive number."""
+    """Strict option values: batch a positive int (or None), compute_n a bool (not with a batch),
+    macs_per_s a finite positive number."""
+    from accelsim.engine.limits import check_batch
+
+    if options["batch"] is not None:
+        check_batch(options["batch"], "option 'batch'")
     check_flag("compute_n", options["compute_n"])
+    if options["compute_n"] and options["batch"] is not None:
+        raise AccelsimError(
+            "options 'batch' and 'compute_n' both set the images per pass: give one of them"
+        )
     rate = options["macs_per_s"]
     if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 < rate < math.inf:
         raise AccelsimError(
@@ -33,7 +44,11 @@ def check_options(options: dict) -> dict:
 
 def evaluate(network: Network, accelerator: Accelerator, options: dict) -> list[LayerResult]:
     results = evaluate_network(
-        network, accelerator, compute_n=options["compute_n"], macs_per_s=options["macs_per_s"]
+        network,
+        accelerator,
+        compute_n=options["compute_n"],
+        macs_per_s=options["macs_per_s"],
+        batch=options["batch"],
     )
     made: dict[int, LayerResult] = {}  # CNNergy shares one result among equal layers
     out = []
@@ -73,6 +88,7 @@ def _result(res) -> LayerResult:  # noqa: ANN001 - a CnnergyLayer
         "y_passes": res.y_passes,
         "x_passes": res.x_passes,
         "rules": "+".join(sch.rules) or "none",
+        "group_schedule": res.group_schedule,
     }
     return LayerResult(
         layer=res.layer,
@@ -105,9 +121,11 @@ MODEL = Model(
     summary="CNNergy, the analytical energy model (reproduces its MATLAB reference)",
     kinds=("spatial",),
     evaluate=evaluate,
-    options={"compute_n": False, "macs_per_s": MACS_PER_S},
+    options={"batch": None, "compute_n": False, "macs_per_s": MACS_PER_S},
     option_help={
-        "compute_n": "compute the images per pass instead of using the network's batch_n",
+        "batch": "images per pass of every layer (default: the layer's batch_n, else 1)",
+        "compute_n": "use the images per pass the schedule computes (as many as the GLB holds) "
+        "instead of batch / batch_n",
         "macs_per_s": "throughput assumed for latency (default 23.1e9, Eyeriss on AlexNet)",
     },
     check_options=check_options,

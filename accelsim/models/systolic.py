@@ -1,6 +1,7 @@
 """Model `systolic`: the systolic-array simulator (OS/WS/IS), SCALE-Sim 3.0.0-compatible.
 
-Options: `batch` (images per GEMM, default 1), `memory` (`scalesim`: SCALE-Sim's CALC-mode memory
+Options: `batch` (images per GEMM; default the layer's `batch_n`, else 1, the rule every model
+follows: `accelsim.engine.limits.images_per_pass`), `memory` (`scalesim`: SCALE-Sim's CALC-mode memory
 model counter for counter; `default`: sound double-buffered SRAMs), `cycle_by_cycle` (replay every
 cycle, small layers only), `reports_dir` (also write SCALE-Sim's three report CSVs there),
 `counts` (`exact`: replay the demand stream; `closed-form`: the same counters from the fold
@@ -52,17 +53,17 @@ def check_options(options: dict) -> dict:
 
 
 def evaluate(network: Network, accelerator: Accelerator, options: dict) -> list[LayerResult]:
-    from accelsim.engine.limits import check_batch
+    from accelsim.engine.limits import images_per_pass
     from accelsim.engine.systolic.engine import check_systolic, layer_result, simulate_network
 
     array = check_systolic(accelerator)
-    memory, batch = options["memory"], options["batch"] or 1
-    check_batch(batch)
+    memory = options["memory"]
+    batches = [images_per_pass(layer, options["batch"]) for layer in network.compute_layers]
     if options["reports_dir"] is not None and memory != "scalesim":
         raise AccelsimError("SCALE-Sim reports need memory 'scalesim'")
     if options["cycle_by_cycle"] and memory != "scalesim":
         raise AccelsimError("the cycle-by-cycle path models memory 'scalesim' only")
-    results = simulate_network(network, array, memory, batch, options["cycle_by_cycle"],
+    results = simulate_network(network, array, memory, batches, options["cycle_by_cycle"],
                                options["counts"])  # fmt: skip
     if options["reports_dir"] is not None:
         from accelsim.interop.scalesim import write_scalesim_reports
@@ -71,7 +72,7 @@ def evaluate(network: Network, accelerator: Accelerator, options: dict) -> list[
         write_scalesim_reports(counters, array, options["reports_dir"])
     return [
         layer_result(layer, res, accelerator, batch)
-        for layer, res in zip(network.compute_layers, results, strict=True)
+        for layer, res, batch in zip(network.compute_layers, results, batches, strict=True)
     ]
 
 
@@ -88,7 +89,7 @@ MODEL = Model(
         "counts": "exact",
     },  # fmt: skip
     option_help={
-        "batch": "images processed together (default 1)",
+        "batch": "images processed together (default: the layer's batch_n, else 1)",
         "memory": "scalesim (SCALE-Sim's CALC mode, exactly) or default (double-buffered SRAMs)",
         "cycle_by_cycle": "replay every cycle: same numbers, slow, small layers only",
         "reports_dir": "also write SCALE-Sim's COMPUTE/BANDWIDTH/DETAILED_ACCESS reports here",
@@ -97,6 +98,7 @@ MODEL = Model(
     },
     table_columns=(
         "layer",
+        "batch",
         "cycles",
         "cycles_incl_prefetch",
         "latency_s",
@@ -116,8 +118,7 @@ MODEL = Model(
         "ifmap_zero",
         "ifmap_zero_unpadded",
         "ofmap_zero",
-        "batch_n",
         "reads_image",
         "input_zero",
-    ),  # SCALE-Sim's model moves every word: no zero gating, no coding; batch is an option
+    ),  # SCALE-Sim's model moves every word: no zero gating, no coding
 )

@@ -126,8 +126,7 @@ def summary_table(summary: pd.DataFrame, columns: tuple[str, ...]) -> str:
             lines.append(
                 f"note: the models ran at different batches ({label_b} / {label_a}: "
                 f"{_ratio_text(batch['min'])}-{_ratio_text(batch['max'])}); per-image latency and "
-                "energy depend on it (rs and systolic take --batch N; the analytical model uses "
-                "batch_n)"
+                "energy depend on it (--batch N runs every model at N)"
             )
         for column in ("energy_j", "latency_s"):
             if column in columns and column in by_column.index and by_column.loc[column, "reason"]:

@@ -15,6 +15,7 @@ from accelsim.report.output import render
 
 ENERGY_TABLE_COLUMNS = (
     "layer",
+    "batch",
     "macs",
     "energy_mj",
     *(c.replace("_j", "_mj") for c in BREAKDOWN_COLUMNS),
@@ -49,8 +50,10 @@ def energy_table(frame: pd.DataFrame, header: str) -> str:
     for column in BREAKDOWN_COLUMNS:
         shown[column.replace("_j", "_mj")] = shown[column] * 1e3
     shown = shown[list(ENERGY_TABLE_COLUMNS)]
-    total = {c: shown[c].sum(min_count=1) for c in ENERGY_TABLE_COLUMNS if c != "layer"}
+    total = {c: shown[c].sum(min_count=1) for c in ENERGY_TABLE_COLUMNS
+             if c not in ("layer", "batch")}  # fmt: skip
     shown = pd.concat([shown, pd.DataFrame([{"layer": "TOTAL", **total}])], ignore_index=True)
+    shown["batch"] = [*frame["batch"], ""]  # the images per pass of each layer; none for TOTAL
     return f"# {header}\n" + render(shown, "table", float_format="{:.4g}")
 
 

@@ -4,7 +4,7 @@ Every pooling, concatenation, element-wise, activation, reshape and slice layer 
 `NonMacWork` record, so that no layer is costed at zero silently: the models either cost this work
 (`accelsim.energy.non_mac`, `non_mac="costed"`) or list the layer as free with the record's reason
 (the default, `non_mac="free"`, which keeps CNNergy's convention that only conv/FC layers cost
-energy). The rules, per image (docs/networks.md):
+energy). The rules, per image (docs/layers.md):
 
 - **Views** move nothing: a concatenation (its producers write their channels into place), a
   channel slice (read at an offset), a flatten or reshape (the same words, another shape).

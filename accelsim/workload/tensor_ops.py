@@ -6,7 +6,7 @@ not fused into a convolution (sigmoid, hard-swish), flattening before a classifi
 and shuffles (ShuffleNet, MobileNet v2 exports). Each is a frozen dataclass that checks its own
 fields; the network checks that its producers deliver the shapes it declares. None costs MACs;
 `accelsim.workload.non_mac` says what work each does (ALU operations, words moved), and the models
-either cost that work or list the layer as free (docs/networks.md).
+either cost that work or list the layer as free (docs/layers.md).
 """
 
 from __future__ import annotations

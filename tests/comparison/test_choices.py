@@ -24,9 +24,12 @@ def test_bad_specs(spec):
 
 def test_shared_options_go_to_the_models_that_take_them():
     choices = parse_choices("analytical,rs:mapper=energy")
-    a, b = route_options(choices, {"batch": 2, "compute_n": True}, "spatial")
-    assert a == {"compute_n": True}
+    a, b = route_options(choices, {"batch": 2, "compute_n": None}, "spatial")
+    assert a == {"batch": 2}  # every model runs at the batch asked for
     assert b == {"batch": 2, "mapper": "energy"}
+    a, b = route_options(choices, {"compute_n": True}, "spatial")
+    assert a == {"compute_n": True}
+    assert b == {"mapper": "energy"}
 
 
 def test_an_option_no_chosen_model_takes_is_an_error():

@@ -41,6 +41,13 @@ CONV_LAYERS = (
 )
 # Depthwise rows: SCALE-Sim runs a "DP" layer as one single-channel layer per channel
 DEPTHWISE_LAYERS = (("DP1", 10, 10, 3, 3, 4, 1, 1), ("DP2s2", 9, 9, 3, 3, 3, 2, 2))
+# How SCALE-Sim recognises a depthwise row: "DP" anywhere in the name, case-sensitive
+# (`'DP' in name`), each channel keeping every one of the row's filters (a depthwise multiplier)
+DEPTHWISE_NAMING_LAYERS = (
+    ("convDPs3", 11, 11, 3, 3, 5, 3, 3),  # "DP" inside the name, 3 filters per channel, stride 3
+    ("dplower", 8, 8, 3, 3, 4, 2, 1),  # lowercase: an ordinary 4-channel convolution
+    ("pwDP", 6, 6, 1, 1, 6, 1, 1),  # a 1x1 depthwise row
+)
 # GEMM rows: Layer name, M, N, K
 GEMM_LAYERS = (
     ("gemm_a", 37, 19, 23),
@@ -119,6 +126,7 @@ def cases(
             out.append((name, "alexnet", (rows, cols), sram, df))
     for df in DATAFLOWS:
         out.append((f"depthwise_8x8_1-1-1_{df}", "depthwise", (8, 8), (1, 1, 1), df))
+        out.append((f"dwnames_4x16_2-4-1_{df}", "dwnames", (4, 16), (2, 4, 1), df))
     for kind in ("conv", "gemm"):
         for rows, cols in ARRAYS:
             for sram in SRAMS:
@@ -131,12 +139,13 @@ def cases(
 
 
 def topology_text(kind: str) -> str:
-    if kind in ("conv", "alexnet", "depthwise"):
+    if kind in ("conv", "alexnet", "depthwise", "dwnames"):
         lines = [
             "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, "
             "Num Filter, Strides,"
         ]
-        rows = {"conv": CONV_LAYERS, "alexnet": ALEXNET_LAYERS, "depthwise": DEPTHWISE_LAYERS}[kind]
+        rows = {"conv": CONV_LAYERS, "alexnet": ALEXNET_LAYERS, "depthwise": DEPTHWISE_LAYERS,
+                "dwnames": DEPTHWISE_NAMING_LAYERS}[kind]  # fmt: skip
         lines += [", ".join(map(str, row)) + "," for row in rows]
     else:
         lines = ["Layer, M, N, K,"]

@@ -16,6 +16,7 @@ DRAM = DRAM reads + writes. Energies are per image. `layer_result` fills the res
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from accelsim.energy.record import AccessCounts, energy_from_counts
@@ -131,16 +132,21 @@ def simulate_layer(layer: ConvLayer | ConvGemm, array: SystolicArray, memory: st
 
 
 def simulate_network(network: Network, array: SystolicArray, memory: str = "scalesim",
-                     batch: int = 1, demand: bool = False,
+                     batch: int | Sequence[int] = 1, demand: bool = False,
                      counts: str = "exact") -> list[SystolicLayerResult]:  # fmt: skip
     """Every conv/FC layer of a network, in order (read-buffer replays run in parallel).
 
-    `demand=True` replays every cycle instead (scalesim model, small layers only);
-    `counts="closed-form"` replays nothing (see `closed_form`).
+    `batch` is one batch for every layer or one per conv/FC layer; `demand=True` replays every
+    cycle instead (scalesim model, small layers only); `counts="closed-form"` replays nothing
+    (see `closed_form`).
     """
     _check_memory(memory)
     _check_counts(counts, demand)
-    pairs = [_gemm_of(layer, memory, batch) for layer in network.compute_layers]
+    layers = network.compute_layers
+    batches = [batch] * len(layers) if isinstance(batch, int) else list(batch)
+    if len(batches) != len(layers):
+        raise AccelsimError(f"{len(batches)} batches for {len(layers)} conv/FC layers")
+    pairs = [_gemm_of(layer, memory, b) for layer, b in zip(layers, batches, strict=True)]
     if counts == "closed-form":
         for gemm, _ in pairs:  # every layer's cost is checked before any is counted
             check_closed_form_budget(
@@ -153,8 +159,8 @@ def simulate_network(network: Network, array: SystolicArray, memory: str = "scal
         if demand:
             check_demand_budget(gemm, mapping)
     if demand:
-        return [simulate_layer(layer, array, memory, batch, demand=True)
-                for layer in network.compute_layers]  # fmt: skip
+        return [simulate_layer(layer, array, memory, b, demand=True)
+                for layer, b in zip(layers, batches, strict=True)]  # fmt: skip
     if memory == "scalesim":
         counters = simulate_gemms([g for g, _ in pairs], array)
     else:
