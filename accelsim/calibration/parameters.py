@@ -165,3 +165,6 @@ ONCHIP_WEIGHT_GRID = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
 PE_SET_CAPS = (1, 2, 3, 4, 6, 8, NO_CAP)
 CHANNEL_SET_CAPS = (1, 2, 3, 4, NO_CAP)
 """The policy caps a fit enumerates (`NO_CAP`: none)."""
+
+DEFAULT_BOOTSTRAP = 50
+"""Bootstrap resamples `accelsim calibrate` draws by default."""

@@ -16,7 +16,7 @@ from accelsim.models.silicon import SILICON
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from validation.calibration.fit import DEFAULT_BOOTSTRAP
+    from accelsim.calibration.parameters import DEFAULT_BOOTSTRAP
 
     parser = sub.add_parser(
         "calibrate",

@@ -33,6 +33,7 @@ import pandas as pd
 
 from accelsim.calibration.parameters import (
     CHANNEL_SET_CAPS,
+    DEFAULT_BOOTSTRAP,
     ENERGY_PRIOR_SIGMA,
     FITTED_ENERGY_FIELDS,
     GLB_KB_BYTES,
@@ -55,7 +56,6 @@ STATIC_POWER_FLOOR_W = 1e-4
 RESIDUAL_QUANTITIES = ("latency_ms", "processing_latency_ms", "energy_mj")
 SCORE_QUANTITIES = ("latency_ms", "processing_latency_ms", "glb_mb", "dram_mb")
 MAPPING_COLUMNS = ("m", "n", "e", "p", "q", "r", "t")
-DEFAULT_BOOTSTRAP = 50
 
 
 @dataclass(frozen=True)
