@@ -13,6 +13,7 @@ Errors are (model - measured) / measured.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -21,6 +22,9 @@ from accelsim.models.silicon import silicon_batch, silicon_frame
 from accelsim.workload.builtin import builtin_network
 from accelsim.workload.layer import ConvLayer
 from accelsim.workload.network import Network
+
+if TYPE_CHECKING:
+    from accelsim.engine.rs.result import RSLayerResult
 
 SUMMARY_COLUMNS = (
     "layer",
@@ -57,6 +61,44 @@ def _err(model: pd.Series, measured: pd.Series) -> pd.Series:
     return (model - measured) / measured
 
 
+def silicon_row(meas: pd.Series, res: RSLayerResult, config: Accelerator) -> dict:
+    """One layer's simulated and measured figures (`meas`: a row of `silicon_frame`)."""
+    word = config.hardware.word_bytes
+    batch = res.batch
+    return {
+        "layer": meas["layer"],
+        "chip_layer": meas["chip_layer"],
+        "batch": batch,
+        "mapping": str(res.mapping),
+        "active_pes": res.active_pes,
+        "active_pes_chip": int(meas["active_pes"]),
+        "latency_ms": res.latency_s * 1e3,
+        "latency_ms_chip": float(meas["total_latency_ms"]),
+        "processing_latency_ms": (res.cycles - res.cycles_by_cause["dram"])
+        / config.hardware.clock_hz
+        * 1e3,
+        "processing_latency_ms_chip": float(meas["processing_latency_ms"]),
+        "glb_mb": res.glb_accesses * word / 1e6,
+        "glb_mb_chip": float(meas["glb_accesses_mb"]),
+        "dram_mb": res.dram_accesses * word / 1e6,
+        "dram_mb_chip": float(meas["dram_accesses_mb"]),
+        "energy_mj": (res.energy.total_j - res.energy.dram_j) * 1e3,
+        "energy_mj_chip": float(meas["power_mw"]) * float(meas["total_latency_ms"]) / batch / 1e3,
+        "macs_g": res.macs / 1e9,
+        "macs_g_chip": float(meas["macs_g"]),
+        "utilization": res.utilization,
+        **{f"cycles_{k}": v for k, v in res.cycles_by_cause.items()},
+    }
+
+
+def with_errors(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` (rows of `silicon_row`) with the relative error of each measured quantity."""
+    for key in ("latency_ms", "processing_latency_ms", "glb_mb", "dram_mb", "energy_mj"):
+        short = key.rsplit("_", 1)[0]
+        frame[f"{short}_err"] = _err(frame[key], frame[f"{key}_chip"])
+    return frame
+
+
 def compare_silicon(
     network: str,
     config: Accelerator | None = None,
@@ -70,46 +112,14 @@ def compare_silicon(
     chip = silicon_frame(network)
     batch = silicon_batch(network)
     net = silicon_network(network)
-    word = config.hardware.word_bytes
     rows = []
     for _, meas in chip.iterrows():
         layer = net.layer(meas["layer"])
         res = simulate_layer(
             layer, config, batch=batch, engine=engine, first_layer=net.reads_image(layer)
         )
-        rows.append(
-            {
-                "layer": meas["layer"],
-                "chip_layer": meas["chip_layer"],
-                "batch": batch,
-                "mapping": str(res.mapping),
-                "active_pes": res.active_pes,
-                "active_pes_chip": int(meas["active_pes"]),
-                "latency_ms": res.latency_s * 1e3,
-                "latency_ms_chip": float(meas["total_latency_ms"]),
-                "processing_latency_ms": (res.cycles - res.cycles_by_cause["dram"])
-                / config.hardware.clock_hz
-                * 1e3,
-                "processing_latency_ms_chip": float(meas["processing_latency_ms"]),
-                "glb_mb": res.glb_accesses * word / 1e6,
-                "glb_mb_chip": float(meas["glb_accesses_mb"]),
-                "dram_mb": res.dram_accesses * word / 1e6,
-                "dram_mb_chip": float(meas["dram_accesses_mb"]),
-                "energy_mj": (res.energy.total_j - res.energy.dram_j) * 1e3,
-                "energy_mj_chip": float(meas["power_mw"])
-                * float(meas["total_latency_ms"])
-                / batch
-                / 1e3,
-                "macs_g": res.macs / 1e9,
-                "macs_g_chip": float(meas["macs_g"]),
-                "utilization": res.utilization,
-                **{f"cycles_{k}": v for k, v in res.cycles_by_cause.items()},
-            }
-        )
-    frame = pd.DataFrame(rows)
-    for key in ("latency_ms", "processing_latency_ms", "glb_mb", "dram_mb", "energy_mj"):
-        short = key.rsplit("_", 1)[0]
-        frame[f"{short}_err"] = _err(frame[key], frame[f"{key}_chip"])
+        rows.append(silicon_row(meas, res, config))
+    frame = with_errors(pd.DataFrame(rows))
     if analytical:
         frame = _add_analytical(frame, net, config, batch)
     return frame

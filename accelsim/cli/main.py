@@ -29,6 +29,7 @@ SUBCOMMANDS = (
     "accelsim.cli.simulate",
     "accelsim.cli.partition",
     "accelsim.cli.validate",
+    "accelsim.cli.calibrate",
 )
 
 

@@ -57,8 +57,16 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="PRESET|FILE",
         help="a 16-bit spatial accelerator to compare (default: eyeriss; the chip ran 16-bit data)",
     )
+    sil.add_argument(
+        "--table", choices=("layers", "summary", "splits"), default="layers",
+        help="with a calibrated --accelerator and --format csv|parquet: which table to write "
+        "(per layer; mean/max errors per split, model and quantity; the reverse split and "
+        "leave-one-layer-out errors recorded by accelsim calibrate). table and json show all",
+    )  # fmt: skip
     add_output_arguments(
-        sil, plot_help="save a chart of simulated, measured and analytical latency per layer (PNG)"
+        sil,
+        plot_help="save a chart of simulated, measured and analytical latency per layer (PNG); "
+        "with a calibrated --accelerator, a parity plot of every quantity",
     )
     sil.set_defaults(run=run_silicon)
 
@@ -68,6 +76,8 @@ def run_silicon(args: argparse.Namespace) -> int:
     from validation.compare import compare_all
 
     accelerator = accelerator_from_args(args)
+    if accelerator.kind == "spatial" and accelerator.calibration.fit_set:
+        return run_calibrated(args, accelerator)
     networks = tuple(SILICON) if args.network == "all" else (args.network,)
     frame = compare_all(accelerator, engine="fast", networks=networks)
     shown = frame[list(TABLE_COLUMNS)] if args.format == "table" else frame
@@ -81,3 +91,75 @@ def run_silicon(args: argparse.Namespace) -> int:
 
         plot_silicon_latency(frame, args.plot)
     return 0
+
+
+CALIBRATED_COLUMNS = (
+    "network", "split", "layer", "active_pes", "active_pes_chip", "latency_ms", "latency_ms_chip",
+    "latency_err", "latency_err_uncalibrated", "latency_err_cnnergy", "processing_latency_err",
+    "energy_err", "energy_err_uncalibrated", "energy_err_cnnergy", "power_err", "glb_err",
+    "dram_err",
+)  # fmt: skip
+"""The columns of the per-layer table (--format table) of a calibrated accelerator."""
+
+
+def _provenance(spec: str | None) -> dict:
+    """The [provenance] table of an accelerator file ({} for a preset or a file without one)."""
+    from accelsim.files.reading import read_structured
+    from accelsim.hardware.config import FILE_SUFFIXES
+
+    if spec is None or not str(spec).lower().endswith(FILE_SUFFIXES):
+        return {}
+    data = read_structured(spec, "accelerator file")
+    prov = data.get("provenance", {}) if isinstance(data, dict) else {}
+    return prov if isinstance(prov, dict) else {}
+
+
+def run_calibrated(args: argparse.Namespace, accelerator) -> int:
+    """The held-out report of a calibrated accelerator (`validation.calibration.report`)."""
+    import pandas as pd
+
+    from accelsim.errors import AccelsimError
+    from validation.calibration.report import layer_frame, summary_frame
+
+    if args.network != "all":
+        raise AccelsimError("validate silicon: a calibrated accelerator is validated on both "
+                            "measured networks; drop --network")  # fmt: skip
+    if accelerator.bits != 16:
+        raise AccelsimError(f"validate silicon: the chip ran 16-bit data; '{accelerator.name}' "
+                            f"is {accelerator.bits}-bit")  # fmt: skip
+    layers = layer_frame(accelerator)
+    summary = summary_frame(layers)
+    splits = pd.DataFrame(_provenance(args.accelerator).get("splits", []))
+    extra = {
+        "reference": "Chen et al., IEEE JSSC 52(1) 2017, Tables III, V, VI",
+        "accelerator": accelerator.name,
+        "fit_set": accelerator.calibration.fit_set,
+    }
+    if args.format == "table":
+        text = render(layers[list(CALIBRATED_COLUMNS)], "table", float_format="{:.3g}")
+        text += (
+            "\n# mean and max |error| per split, model and quantity (active PEs: layers exact)\n"
+        )
+        text += render(summary, "table", float_format="{:.3g}")
+        if len(splits):
+            text += "\n# dependence on the split (recorded by accelsim calibrate)\n"
+            text += render(splits, "table", float_format="{:.3g}")
+        emit(text, args.out)
+    elif args.format == "json":
+        extra["summary"] = render_records(summary)
+        extra["splits"] = render_records(splits)
+        emit(render(layers, "json", extra=extra), args.out)
+    else:
+        chosen = {"layers": layers, "summary": summary, "splits": splits}[args.table]
+        emit(render(chosen, args.format, extra=extra), args.out)
+    if args.plot:
+        from validation.calibration.plots import plot_parity
+
+        plot_parity(layers, args.plot, accelerator.name)
+    return 0
+
+
+def render_records(frame) -> list:
+    from accelsim.report.output import frame_to_records
+
+    return frame_to_records(frame)

@@ -8,8 +8,9 @@ in DRAM (spatial arrays) and for transmission (the partitioner); its value width
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
+from accelsim.calibration.parameters import Calibration
 from accelsim.coding.rlc_size import RlcFormat
 from accelsim.errors import AccelsimError
 from accelsim.files.reading import short_repr
@@ -27,12 +28,14 @@ DATAFLOW_KIND = {df: kind for kind, cls in ARRAY_KINDS.items() for df in cls.dat
 
 @dataclass(frozen=True)
 class Accelerator:
-    """An array, the energy per access of its levels, and its RLC format."""
+    """An array, the energy per access of its levels, its RLC format and the calibration of the
+    RS model (`accelsim.calibration`; systolic arrays ignore it)."""
 
     name: str
     hardware: SpatialArray | SystolicArray
     energy: EnergyTable
     rlc: RlcFormat
+    calibration: Calibration = field(default_factory=Calibration)
 
     def __post_init__(self) -> None:
         check_name("accelerator", "name", self.name)
@@ -49,6 +52,11 @@ class Accelerator:
         if not isinstance(self.rlc, RlcFormat):
             raise AccelsimError(
                 f"accelerator '{self.name}': rlc must be an RlcFormat, got {short_repr(self.rlc)}"
+            )
+        if not isinstance(self.calibration, Calibration):
+            raise AccelsimError(
+                f"accelerator '{self.name}': calibration must be a Calibration, "
+                f"got {short_repr(self.calibration)}"
             )
         if self.rlc.value_bits != self.hardware.bits:
             raise AccelsimError(

@@ -37,13 +37,17 @@ def accelerator_from_dict(data: Any, origin: str = "accelerator") -> Accelerator
     """Build an accelerator from a parsed file (`accelsim.hardware.schema`: strict types, sane
     ranges, no unknown keys); each error is one line naming `origin` and the table.field.
     The schemas (pydantic) are imported here: only a file, never a preset, needs them."""
-    from accelsim.hardware.schema import HARDWARE_SCHEMAS, Energy, Rlc, Top, given
+    from accelsim.calibration.parameters import Calibration
+    from accelsim.hardware.schema import HARDWARE_SCHEMAS, CalibrationTable, Energy, Rlc, Top, given
 
     top = given(Top, data, origin)
     kind = top.get("kind", "spatial")
     hardware = given(HARDWARE_SCHEMAS[kind], top.get("hardware", {}), origin, "hardware")
     energy = given(Energy, top.get("energy", {}), origin, "energy")
     rlc = given(Rlc, top.get("rlc", {}), origin, "rlc")
+    calibration = given(CalibrationTable, top.get("calibration", {}), origin, "calibration")
+    if calibration and kind != "spatial":
+        raise AccelsimError(f"{origin}: [calibration] calibrates the RS model of a spatial array")
     base = preset(DEFAULT_FOR_KIND[kind], hardware.get("bits", DEFAULT_BITS[kind]))
     name = top.get("name", base.name)
     hw = _built(origin, "hardware", lambda: replace(base.hardware, name=name, **hardware))
@@ -51,7 +55,8 @@ def accelerator_from_dict(data: Any, origin: str = "accelerator") -> Accelerator
     coding = _built(
         origin, "rlc", lambda: replace(base.rlc, **{RLC_KEYS[k]: v for k, v in rlc.items()})
     )
-    return _built(origin, "", lambda: Accelerator(name, hw, table, coding))
+    cal = _built(origin, "", lambda: Calibration(**calibration))
+    return _built(origin, "", lambda: Accelerator(name, hw, table, coding, cal))
 
 
 def _built(origin: str, table: str, build: Callable[[], T]) -> T:
@@ -70,13 +75,16 @@ def accelerator_to_dict(accelerator: Accelerator) -> dict[str, Any]:
     energy = dataclasses.asdict(accelerator.energy)
     energy.pop("include_control")
     rlc = {key: getattr(accelerator.rlc, field) for key, field in RLC_KEYS.items()}
-    return {
+    out = {
         "name": accelerator.name,
         "kind": accelerator.kind,
         "hardware": hw,
         "energy": energy,
         "rlc": rlc,
     }
+    if accelerator.kind == "spatial":
+        out["calibration"] = accelerator.calibration.as_dict()
+    return out
 
 
 def accelerator_text(accelerator: Accelerator, fmt: str = "toml") -> str:

@@ -128,8 +128,22 @@ class Rlc(BaseModel):
     word_bits: Annotated[int, Field(ge=1, le=MAX_RLC_WORD_BITS)] = OMITTED
 
 
+class CalibrationTable(BaseModel):
+    """[calibration] (fields of `accelsim.calibration.Calibration`; ranges checked there)."""
+
+    model_config = STRICT
+    max_pe_sets: int = OMITTED
+    max_channel_sets: int = OMITTED
+    onchip_weight: float = OMITTED
+    glb_kb_bytes: int = OMITTED
+    dram_link_efficiency: float = OMITTED
+    static_power_w: float = OMITTED
+    fit_set: Literal["", "alexnet", "vgg16"] = OMITTED
+
+
 class Top(BaseModel):
-    """The file's top level: a name, a kind and three tables (checked by their own schema)."""
+    """The file's top level: a name, a kind and its tables (checked by their own schema);
+    `[provenance]`, written by `accelsim calibrate`, is a record for readers, not model input."""
 
     model_config = STRICT
     name: Name = "accelerator"
@@ -137,6 +151,8 @@ class Top(BaseModel):
     hardware: dict[str, Any] = {}
     energy: dict[str, Any] = {}
     rlc: dict[str, Any] = {}
+    calibration: dict[str, Any] = {}
+    provenance: dict[str, Any] = {}
 
 
 HARDWARE_SCHEMAS: dict[str, type[BaseModel]] = {

@@ -150,6 +150,8 @@ def best_mapping(
     max_pe_sets: int | None = MAX_PE_SETS,
     rlc: RlcFormat | None = None,
     bound: Callable[[list[RSMapping]], list[float]] | None = None,
+    max_channel_sets: int = CHIP_MAX_CHANNEL_SETS,
+    onchip_weight: float = CHIP_ONCHIP_WEIGHT,
 ) -> RSMapping:
     """The mapper. `chip` policy: the best of `rank_mappings`. `energy` policy: the best `top`
     candidates are simulated (`evaluate(mapping) -> (energy_j, cycles)`, the fast engine) and the
@@ -160,7 +162,8 @@ def best_mapping(
     mapper on the full vectorised ranking. `bound(candidates)`, when given, returns a lower bound
     of each candidate's simulated energy: candidates are then simulated in order of their bounds
     and one whose bound exceeds the best energy simulated so far is skipped (it cannot win), which
-    picks the same mapping with fewer simulations.
+    picks the same mapping with fewer simulations. `max_pe_sets`, `max_channel_sets` and
+    `onchip_weight` are the `chip` policy's parameters (a calibration's, `accelsim.calibration`).
     """
     if policy not in POLICIES:
         raise AccelsimError(f"mapping policy must be one of {', '.join(POLICIES)}, got '{policy}'")
@@ -171,8 +174,8 @@ def best_mapping(
         layer, hw, table, batch, first_layer,
         chip=policy == "chip",
         max_pe_sets=max_pe_sets if policy == "chip" else None,
-        max_channel_sets=CHIP_MAX_CHANNEL_SETS,
-        onchip_weight=CHIP_ONCHIP_WEIGHT,
+        max_channel_sets=max_channel_sets,
+        onchip_weight=onchip_weight,
         rlc=rlc,
         top=top if refine else 1,
     )  # fmt: skip

@@ -11,6 +11,7 @@ from dataclasses import fields, replace
 
 import numpy as np
 
+from accelsim.calibration.effective import applied
 from accelsim.energy.record import AccessCounts, EnergyBreakdown, energy_from_counts
 from accelsim.engine.limits import check_batch
 from accelsim.engine.rs.plan import CYCLE_CAUSES, RSPlan, make_plan
@@ -67,6 +68,7 @@ def simulated_energy(
 ) -> tuple[float, int]:
     """What the `energy` policy compares: the fast engine's total energy per image (clock and
     control in) and cycles of a mapping."""
+    config = applied(config)
     plan = make_plan(layer, config.hardware, mapping, batch, first_layer, config.rlc)
     counts, _, total = run_plan(plan, "fast")
     return batch_energy(layer, _ranked(config), counts, batch, total).total_j, total
@@ -90,6 +92,7 @@ def energy_lower_bounds(
     closed-form counts (what the engines count) priced like `batch_energy` at
     `cycle_lower_bounds`, less `BOUND_MARGIN`. Energy only grows with the cycles (clock energy,
     and control energy with it), operation by operation."""
+    config = applied(config)
     hw = config.hardware
     rows = np.array([mp.as_row() for mp in mappings], dtype=np.int64)
     counts = closed_form_counts(layer, hw, rows, batch, first_layer, config.rlc)
@@ -110,8 +113,13 @@ def choose_mapping(
     `--no-control` changes reported energies only. The `energy` policy simulates its candidates
     in order of `energy_lower_bounds` and skips those whose bound exceeds the best energy
     simulated so far: the mapping of simulating them all, with fewer simulations."""
+    config = applied(config)
+    cal = config.calibration
     return best_mapping(
         layer, config.hardware, _ranked(config).energy, batch, first_layer, policy=policy,
+        max_pe_sets=cal.max_pe_sets,
+        max_channel_sets=cal.max_channel_sets,
+        onchip_weight=cal.onchip_weight,
         evaluate=lambda mp: simulated_energy(layer, config, mp, batch, first_layer),
         rlc=config.rlc,
         bound=lambda mps: list(energy_lower_bounds(layer, config, mps, batch, first_layer)),
@@ -134,6 +142,7 @@ def prepare_layer(
     policy: str = "chip",
 ) -> tuple[RSMapping, int, RSPlan]:
     """The mapping (chosen unless given, else checked), the batch and the plan of one layer."""
+    config = applied(config)
     check_spatial(config)
     if not isinstance(layer, ConvLayer):
         raise AccelsimError(
@@ -155,6 +164,7 @@ def run_prepared(
     engine: str,
 ) -> RSLayerResult:
     """Simulate a prepared layer with the chosen engine."""
+    config = applied(config)
     mapping, n_img, plan = prepared
     try:
         counts, cycles, total = run_plan(plan, engine)
@@ -176,6 +186,7 @@ def simulate_layer(
 
     `first_layer` marks a layer that reads the image: its ifmap is not RLC-coded in DRAM.
     """
+    config = applied(config)
     check_engine(engine)
     prepared = prepare_layer(layer, config, mapping, batch, first_layer, policy)
     return run_prepared(layer, config, prepared, engine)
@@ -194,6 +205,7 @@ def simulate_network(
     Every layer is mapped and its work checked against the engine's limit before any layer is
     simulated, so a layer too long for the trace engine is refused before the others are traced.
     """
+    config = applied(config)
     check_spatial(config)
     check_engine(engine)
     layers = network.compute_layers
@@ -226,6 +238,7 @@ def batch_energy(
     """Energy per image of a layer run: the batch's counts (COUNT_NAMES order) priced by the
     accelerator's table, with clock energy over `cycles` / batch. The one computation of a
     simulated layer's energy (reported, and what the `energy` mapper compares)."""
+    config = applied(config)
     nz = nonzero_macs(int(counts[COUNT_INDEX["macs"]]), layer.ifmap_zero)
     totals = access_counts(counts, nz)  # what the energy model charges, for the batch
     per_image = AccessCounts(*(int(getattr(totals, k)) / batch for k in _ACCESS_FIELDS))
@@ -243,6 +256,7 @@ def build_result(
     cycles: np.ndarray,
     total: int,
 ) -> RSLayerResult:
+    config = applied(config)
     hw = config.hardware
     c = {name: int(counts[i]) for name, i in COUNT_INDEX.items()}
     by_cause = {name: int(cycles[i]) for i, name in enumerate(CYCLE_CAUSES)}

@@ -12,6 +12,7 @@ def save_trace_plot(
 ) -> None:
     """Replay `layer` (already mapped: `mapping` text, `batch` images) cycle by cycle with the
     trace engine, recording activity, and save the plot."""
+    from accelsim.calibration.effective import applied
     from accelsim.engine.rs.plan import make_plan
     from accelsim.engine.rs.plots import plot_trace
     from accelsim.engine.rs.run import check_trace
@@ -22,6 +23,7 @@ def save_trace_plot(
     if target not in network.compute_layers:
         raise AccelsimError(f"--trace-layer: '{layer}' is not a conv/FC layer")
     mp = parse_mapping(mapping)
+    accelerator = applied(accelerator)
     plan = make_plan(
         target, accelerator.hardware, mp, batch, network.reads_image(target), accelerator.rlc
     )
