@@ -37,6 +37,30 @@ CHUNK_POINTS = 4096
 large the sweep."""
 
 
+MAX_PRUNED_CUTS = 2048
+"""Most cuts `candidate_cuts` compares pairwise (cuts^2 comparisons); above it the sweep
+evaluates every cut."""
+
+
+def candidate_cuts(model: PartitionModel, with_latency: bool) -> np.ndarray:
+    """Indices of the cuts that can be best somewhere, in order: cut k is dropped when another
+    cut j costs no more compute and no more bits (and, `with_latency`, no more compute time) and
+    is earlier or strictly cheaper in compute. Then j is feasible wherever k is and its energy is
+    lower, or equal and it wins the tie, at every operating point: the sweep's answer is the
+    same with or without k. Exact; O(cuts^2), so only up to MAX_PRUNED_CUTS cuts."""
+    n = len(model.cuts)
+    if n > MAX_PRUNED_CUTS:
+        return np.arange(n)
+    c, b = model.compute_j, model.bits
+    no_more = (c[:, None] <= c[None, :]) & (b[:, None] <= b[None, :])  # [j, k]: j vs k
+    if with_latency:
+        no_more &= model.compute_s[:, None] <= model.compute_s[None, :]
+    index = np.arange(n)
+    wins = (index[:, None] < index[None, :]) | (c[:, None] < c[None, :])
+    dominated = (no_more & wins).any(axis=0)
+    return np.flatnonzero(~dominated)
+
+
 def check_sweep_size(n_rates: int, n_powers: int) -> None:
     """A sweep of more than MAX_SWEEP_POINTS points is an error naming both counts."""
     if n_rates * n_powers > MAX_SWEEP_POINTS:
@@ -83,10 +107,18 @@ def sweep(
             )
     b, p = np.meshgrid(rates, powers, indexing="ij")
     b, p = b.reshape(-1), p.reshape(-1)
+    keep = candidate_cuts(model, latency_bound_s is not None)
+    cuts = np.array(model.cuts, dtype=object)
     counts = model.tensor_counts
     parts = [
         _sweep_points(
-            model, counts, b[i : i + CHUNK_POINTS], p[i : i + CHUNK_POINTS], latency_bound_s
+            model,
+            keep,
+            cuts,
+            counts,
+            b[i : i + CHUNK_POINTS],
+            p[i : i + CHUNK_POINTS],
+            latency_bound_s,
         )
         for i in range(0, b.size, CHUNK_POINTS)
     ]
@@ -95,28 +127,35 @@ def sweep(
 
 def _sweep_points(
     model: PartitionModel,
+    keep: np.ndarray,
+    cuts: np.ndarray,
     counts: np.ndarray,
     b: np.ndarray,
     p: np.ndarray,
     latency_bound_s: float | None,
 ) -> pd.DataFrame:
-    """The rows of `sweep` for the points (b[i], p[i]); `counts`: tensors sent at each cut."""
-    transmit = (p / b)[:, None] * model.bits[None, :]
-    energy = model.compute_j[None, :] + transmit
-    latency = model.compute_s[None, :] + model.bits[None, :] / b[:, None]
+    """The rows of `sweep` for the points (b[i], p[i]), evaluating the cuts `keep` (see
+    `candidate_cuts`); `cuts`, `counts`: every cut's name and tensor count."""
+    per_bit = p / b
+    bits, compute = model.bits[keep], model.compute_j[keep]
+    transmit = per_bit[:, None] * bits[None, :]
+    energy = compute[None, :] + transmit
+    latency = model.compute_s[keep][None, :] + bits[None, :] / b[:, None]
     feasible = np.ones(energy.shape, dtype=bool)
     if latency_bound_s is not None:
         feasible = latency <= latency_bound_s
     masked = np.where(feasible, energy, np.inf)
-    best = np.argmin(masked, axis=1)
-    rows = np.arange(best.size)
-    ok = feasible[rows, best]
-    pick = lambda a: np.where(ok, a[rows, best], np.nan)  # noqa: E731
+    column = np.argmin(masked, axis=1)
+    rows = np.arange(column.size)
+    ok = feasible[rows, column]
+    best = keep[column]
+    pick = lambda a: np.where(ok, a[rows, column], np.nan)  # noqa: E731
     client = pick(energy)
+    cloud = model.compute_j[0] + per_bit * model.bits[0]
+    local = model.compute_j[-1] + per_bit * model.bits[-1]
     with np.errstate(invalid="ignore", divide="ignore"):  # infeasible points are NaN by design
-        saving_cloud = 1.0 - client / energy[:, 0]
-        saving_local = 1.0 - client / energy[:, -1]
-    cuts = np.array(model.cuts, dtype=object)
+        saving_cloud = 1.0 - client / cloud
+        saving_local = 1.0 - client / local
     return pd.DataFrame(
         {
             "bitrate_bps": b,

@@ -193,3 +193,54 @@ def test_chain_saving_is_unchanged_from_the_single_tensor_model():
     assert decision.cut == "pool2" and decision.tensors == ("pool2",)
     assert math.isclose(round(decision.saving_vs_cloud * 100, 1), 52.5)
     assert math.isclose(round(decision.saving_vs_local * 100, 1), 27.5)
+
+
+def _full_sweep_best(model, rates, powers, bound):
+    """Best cut index at each (rate, power), every cut evaluated (ties: the earlier)."""
+    out = []
+    for rate in rates:
+        for ptx in powers:
+            energy = model.compute_j + ptx / rate * model.bits
+            latency = model.compute_s + model.bits / rate
+            ok = latency <= bound if bound is not None else np.ones(energy.size, bool)
+            out.append(int(np.argmin(np.where(ok, energy, np.inf))) if ok.any() else -1)
+    return out
+
+
+@settings(max_examples=80, deadline=None)
+@given(data=st.data(), n=st.integers(2, 12), bounded=st.booleans())
+def test_pruned_sweep_equals_every_cut_evaluated(data, n, bounded):
+    """Dropping dominated cuts never changes the sweep, ties (equal cuts) included."""
+    from accelsim.partition import PartitionModel
+
+    values = st.sampled_from([0.0, 1e-4, 2e-4, 5e-4])
+    compute = np.array(data.draw(st.lists(values, min_size=n, max_size=n)))
+    seconds = np.array(data.draw(st.lists(values, min_size=n, max_size=n)))
+    bits = np.array(
+        data.draw(st.lists(st.sampled_from([0, 1e3, 5e4, 1e5]), min_size=n, max_size=n))
+    )
+    model = PartitionModel(
+        network="random",
+        cuts=tuple(f"c{i}" for i in range(n)),
+        compute_j=compute,
+        compute_s=seconds,
+        bits=bits,
+        bits_source=("x",) * n,
+        energy_source="test",
+        layer_energies=pd.DataFrame(),
+    )
+    rates, powers = [1e5, 1e6, 1e8], [0.0, 0.5, 2.0]
+    bound = 1e-3 if bounded else None
+    frame = sweep(model, rates, powers, bound)
+    assert list(frame["best_index"]) == _full_sweep_best(model, rates, powers, bound)
+
+
+def test_googlenet_sweep_evaluates_few_cuts_and_agrees():
+    from accelsim.partition.sweep import candidate_cuts
+
+    model = partition_model(builtin_network("googlenet"), CONFIG8)
+    kept = candidate_cuts(model, with_latency=False)
+    assert 0 in kept and len(model.cuts) - 1 in kept and len(kept) < len(model.cuts) / 2
+    rates, powers = np.geomspace(1e6, 1e9, 9), [0.1, 0.78, 2.0]
+    frame = sweep(model, rates, powers)
+    assert list(frame["best_index"]) == _full_sweep_best(model, rates, powers, None)
