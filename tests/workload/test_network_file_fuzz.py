@@ -373,9 +373,12 @@ def test_a_long_chain_loads_in_linear_time(tmp_path, suffix):
         return path
 
     def seconds(path):
-        start = time.process_time()
-        assert len(load_network(str(path))) > 0
-        return time.process_time() - start
+        times = []
+        for _ in range(3):  # the least of 3: a loaded machine inflates single runs
+            start = time.process_time()
+            assert len(load_network(str(path))) > 0
+            times.append(time.process_time() - start)
+        return min(times)
 
     small, large = write(1_000), write(8_000)
     seconds(small)  # warm up
