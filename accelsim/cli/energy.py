@@ -9,9 +9,11 @@ from accelsim.cli.common import (
     add_accelerator_arguments,
     add_model_arguments,
     add_network_argument,
+    add_onnx_arguments,
     add_output_arguments,
     check_model_options,
     model_options_from_args,
+    network_from_args,
 )
 from accelsim.models.registry import model_names
 from accelsim.report.output import emit, render
@@ -20,6 +22,7 @@ from accelsim.report.output import emit, render
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("energy", help="energy per image of every conv/FC layer")
     add_network_argument(parser)
+    add_onnx_arguments(parser)
     add_accelerator_arguments(parser)
     add_output_arguments(parser, plot_help="save a stacked bar chart of the energy breakdown (PNG)")
     parser.add_argument(
@@ -39,11 +42,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from accelsim.api import as_network
     from accelsim.api import run as run_model
     from accelsim.report.tables import energy_table, group_sums, run_header, totals
 
-    network = as_network(args.network)
+    network = network_from_args(args)
     accelerator = accelerator_from_args(args, args.model)
     options = model_options_from_args(args)
     check_model_options(args.model, accelerator.kind, options)

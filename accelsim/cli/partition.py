@@ -17,11 +17,13 @@ from accelsim.cli.common import (
     add_accelerator_arguments,
     add_model_arguments,
     add_network_argument,
+    add_onnx_arguments,
     add_output_arguments,
     bounded_float,
     bounded_int,
     check_model_options,
     model_options_from_args,
+    network_from_args,
 )
 from accelsim.errors import AccelsimError
 from accelsim.models.registry import model_names
@@ -125,6 +127,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "bits / bit rate), the best cut, and its saving over fully cloud and fully in-situ runs.",
     )
     add_network_argument(parser)
+    add_onnx_arguments(parser)
     add_accelerator_arguments(parser)
     add_output_arguments(
         parser,
@@ -219,10 +222,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def build_model(args: argparse.Namespace) -> PartitionModel:
-    from accelsim.api import as_network
     from accelsim.partition.model import partition_model
 
-    network = as_network(args.network)
+    network = network_from_args(args)
     config = accelerator_from_args(args, args.energy)
     options = model_options_from_args(args)
     check_model_options(args.energy, config.kind, options)

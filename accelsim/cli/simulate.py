@@ -15,9 +15,11 @@ from accelsim.cli.common import (
     add_accelerator_arguments,
     add_model_arguments,
     add_network_argument,
+    add_onnx_arguments,
     add_output_arguments,
     check_model_options,
     model_options_from_args,
+    network_from_args,
 )
 from accelsim.errors import AccelsimError
 from accelsim.files.reading import short_repr
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("simulate", help="simulate a network on an accelerator, layer by layer")
     add_network_argument(parser)
+    add_onnx_arguments(parser)
     add_accelerator_arguments(parser)
     add_output_arguments(parser, plot_help="save a per-layer chart of cycles and energy (PNG)")
     add_model_arguments(parser)
@@ -53,12 +56,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from accelsim.api import as_network, evaluate
+    from accelsim.api import evaluate
     from accelsim.models.registry import model_plot, resolve_model
     from accelsim.models.result import results_frame
     from accelsim.report.tables import layer_table, run_header
 
-    network = as_network(args.network)
+    network = network_from_args(args)
     accelerator = accelerator_from_args(args)
     model, _ = resolve_model(SIMULATED, accelerator.kind)
     if args.trace_layer is not None and not args.trace_plot:
