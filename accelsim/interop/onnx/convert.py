@@ -2,7 +2,7 @@
 
 Every tensor of the graph is either a constant (`Const`: an initializer, a Constant node, the
 shape of a tensor, or a node all of whose inputs are constants, folded by the ONNX reference
-evaluator when small) or an activation (`Act`: a tensor computed from the image). An activation
+evaluator when small, `folding`) or an activation (`Act`: a tensor computed from the image). An activation
 is produced by one layer of the network, or is a *view* of one: a chain of layout operators
 (Reshape, Flatten, Transpose, Squeeze, Unsqueeze, Identity, Dropout) is not a layer by itself;
 when a real operator reads the view, the chain becomes one `ReshapeLayer` (none when the words
@@ -26,47 +26,6 @@ from accelsim.workload.network import INPUT, Network, NetworkBuilder
 
 if TYPE_CHECKING:
     import numpy as np
-
-MAX_FOLD_WORDS = 1 << 16
-"""Largest constant the importer computes (64 Ki elements): shape arithmetic and slice bounds
-are a few elements; a larger constant (a weight transformed in the graph) keeps its shape only."""
-
-SAFE_FOLDS = frozenset(
-    [
-        "Shape",
-        "Size",
-        "Gather",
-        "Unsqueeze",
-        "Squeeze",
-        "Concat",
-        "Slice",
-        "Cast",
-        "Add",
-        "Sub",
-        "Mul",
-        "Div",
-        "Identity",
-        "Reshape",
-        "Transpose",
-        "Equal",
-        "Where",
-        "Not",
-        "Less",
-        "Greater",
-        "Min",
-        "Max",
-        "Floor",
-        "Ceil",
-        "Abs",
-        "Neg",
-        "Sqrt",
-        "Constant",
-        "ReduceProd",
-        "Flatten",
-    ]
-)
-"""Operators whose output is no larger than their inputs: folded even when shape inference did
-not give the output's size."""
 
 
 @dataclass(frozen=True)
@@ -270,33 +229,16 @@ class Converter:
     def fold(self, node: Any) -> None:
         """A node of constant inputs: its outputs computed when small, else constants of
         unknown value."""
+        from accelsim.interop.onnx.folding import evaluate
+
         values = [self.value(t) if t else None for t in node.input]
         out_dims = [self.graph.dims.get(t) for t in node.output]
-        small = all(
-            (d is not None and math.prod(d) <= MAX_FOLD_WORDS)
-            or (d is None and node.op_type in SAFE_FOLDS)
-            for d in out_dims
-        )
-        known = all(v is not None or not t for v, t in zip(values, node.input, strict=True))
         results: list[Any] = [None] * len(node.output)
-        if small and known and node.domain in ("", "ai.onnx"):
-            results = self._evaluate(node, values)
+        if all(v is not None or not t for v, t in zip(values, node.input, strict=True)):
+            results = evaluate(node, values, out_dims, self.graph.opset)
         for tname, dims, result in zip(node.output, out_dims, results, strict=True):
             if tname:
                 self.env[tname] = Const(result, dims)
-
-    def _evaluate(self, node: Any, values: list[Any]) -> list[Any]:
-        from onnx.reference import ReferenceEvaluator
-
-        feeds = {t: v for t, v in zip(node.input, values, strict=True) if t}
-        try:
-            evaluator = ReferenceEvaluator(node, opsets={"": self.graph.opset})
-            results = evaluator.run(None, feeds)
-        except Exception:  # a fold that fails leaves the value unknown
-            return [None] * len(node.output)
-        return [
-            r if getattr(r, "size", MAX_FOLD_WORDS + 1) <= MAX_FOLD_WORDS else None for r in results
-        ]
 
     def run(self) -> Network:
         from accelsim.interop.onnx.ops import OPERATORS, pass_through

@@ -217,6 +217,14 @@ def eltwise(cv: Converter, node: Any) -> None:
         )
     if node.op_type == "Div" and node.input[0] != tensors[0]:
         raise AccelsimError("divides a constant by a tensor (a reciprocal is not modelled)")
+    chain = _erf_gelu(cv, node, tensors[0]) if node.op_type == "Div" else None
+    if chain is not None:
+        real = cv.real(tensors[0])
+        name = cv.layer_name(cv.node_name(chain[-1]))
+        cv.builder.activation(name, "gelu", inputs=real.layer)
+        cv.produced(chain[-1].output[0], name, real.axis)
+        cv.done.update(id(n) for n in chain)
+        return
     constant = next(t for t in node.input if t and t != tensors[0])
     const_dims = cv.graph.dims.get(constant)
     per_channel = const_dims is not None and math.prod(const_dims) in (1, x.dims[x.axis])
@@ -229,6 +237,26 @@ def eltwise(cv: Converter, node: Any) -> None:
         cv.alias(out, x, foldable=True)  # a bias or scale folded into the weights
         return
     affine(cv, node, tensors[0])
+
+
+def _erf_gelu(cv: Converter, div: Any, x: str) -> list[Any] | None:
+    """The nodes after `div` of the exact GELU as exporters write it, x * (1 + erf(x / c)) * k
+    (the last Mul optional), each the sole reader of the one before; None if they are not."""
+    chain = []
+    previous = div.output[0]
+    for op in ("Erf", "Add", "Mul", "Mul"):
+        nxt = cv.sole_consumer(previous)
+        if nxt is None or nxt.op_type != op or nxt.domain not in ("", "ai.onnx"):
+            break
+        others = [t for t in nxt.input if t != previous]
+        if op == "Mul" and len(chain) == 2:
+            if others != [x]:
+                return None
+        elif op != "Erf" and (len(others) != 1 or cv.is_act(others[0])):
+            break
+        chain.append(nxt)
+        previous = nxt.output[0]
+    return chain if len(chain) >= 3 else None
 
 
 def affine(cv: Converter, node: Any, tname: str) -> None:

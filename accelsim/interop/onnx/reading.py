@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from accelsim.errors import AccelsimError
 from accelsim.files.reading import short_repr
+from accelsim.interop.onnx.folding import fold_constants, with_constants
 from accelsim.interop.onnx.wire import strip_file
 from accelsim.workload.layer import MAX_CHANNELS, MAX_EXTENT
 
@@ -30,6 +31,12 @@ weights in external data files, which are never read."""
 MAX_UNREGISTERED = 256
 """Most nodes of operators unknown to `onnx` that --allow-unknown passes through (each costs one
 more shape inference)."""
+
+
+MAX_FOLD_ROUNDS = 256
+"""Most rounds of constant folding and shape inference for shapes left open: each round
+resolves the shape subgraphs that the previous round's shapes feed (ShuffleNet v2 takes one
+per block, 17); folded nodes leave the graph, so a round evaluates only new ones."""
 
 
 @dataclass(frozen=True)
@@ -227,6 +234,14 @@ def read_graph(
         inferred = _pass_through_shapes(model, origin)
     else:
         inferred = _infer(model, origin, strict=False)
+    for _ in range(MAX_FOLD_ROUNDS):
+        dims = _all_dims(inferred)
+        if all(dims.get(t) is not None for n in inferred.graph.node for t in n.output if t):
+            break
+        folded = fold_constants(inferred, image, dims, stripped, opset)
+        if not folded:
+            break
+        inferred = _infer(with_constants(inferred, folded), origin, strict=False)
     dims = _all_dims(inferred)
     initializers = {t.name: t for t in inferred.graph.initializer}
     for name, got in dims.items():
