@@ -75,8 +75,13 @@ def import_onnx(
     origin = f"ONNX file '{p}'"
     shape = parse_input_shape(input_shape) if input_shape is not None else None
     graph = read_graph(p, origin, shape, allow_unknown)
-    converter = Converter(graph, name or p.stem or "onnx", allow_unknown=allow_unknown)
-    network = converter.run()
+    try:
+        converter = Converter(graph, name or p.stem or "onnx", allow_unknown=allow_unknown)
+        network = converter.run()
+    except AccelsimError as exc:
+        if str(exc).startswith(origin):
+            raise
+        raise AccelsimError(f"{origin}: {exc}") from None
     return OnnxImport(network, tuple(converter.passed))
 
 

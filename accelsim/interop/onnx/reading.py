@@ -90,7 +90,20 @@ def parse(path: Path, origin: str) -> tuple[onnx.ModelProto, frozenset[str]]:
         raise AccelsimError(f"{origin} is not an ONNX model ({_first_line(exc)})") from None
     if not model.HasField("graph") or not model.graph.node:
         raise AccelsimError(f"{origin} is not an ONNX model (it has no graph nodes)")
+    _check_text(model, origin)
     return model, frozenset(stripped)
+
+
+def _check_text(model: onnx.ModelProto, origin: str) -> None:
+    """Names that are not UTF-8 (protobuf hands them over as bytes) are refused."""
+    graph = model.graph
+    texts: list[object] = [e.domain for e in model.opset_import]
+    for node in graph.node:
+        texts += [node.name, node.op_type, node.domain, *node.input, *node.output]
+    for infos in (graph.input, graph.output, graph.initializer):
+        texts += [info.name for info in infos]
+    if not all(isinstance(t, str) for t in texts):
+        raise AccelsimError(f"{origin} is not an ONNX model (a name is not UTF-8 text)")
 
 
 def _first_line(exc: BaseException) -> str:
