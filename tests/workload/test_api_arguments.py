@@ -130,7 +130,9 @@ def test_concat_and_network_errors():
     with pytest.raises(AccelsimError, match="ceil_mode must be true or false, got 'false'"):
         PoolLayer("p", 4, 8, 8, 2, 2, ceil_mode="false", inputs=("a",))
     layer = ConvLayer(**CONV)
-    with pytest.raises(AccelsimError, match="layers must be one of ConvLayer, PoolLayer, ConcatLayer, EltwiseLayer"):
+    with pytest.raises(
+        AccelsimError, match="layers must be one of ConvLayer, PoolLayer, ConcatLayer, EltwiseLayer"
+    ):
         Network("n", None, (layer, "conv2"))
     with pytest.raises(AccelsimError, match="input_zero must be a number in \\[0, 1\\], got 'x'"):
         Network("n", None, (layer,), input_zero="x")

@@ -267,6 +267,13 @@ class Converter:
                     f"{self.graph.origin}: node {short_repr(node.name or f'#{index}')} "
                     f"({short_repr(node.op_type, 40)[1:-1]}): {exc}"
                 ) from None
+            except (TypeError, ValueError, KeyError, IndexError, OverflowError) as exc:
+                # a malformed node the handler's checks did not foresee: still one line
+                raise AccelsimError(
+                    f"{self.graph.origin}: node {short_repr(node.name or f'#{index}')} "
+                    f"({short_repr(node.op_type, 40)[1:-1]}) is malformed "
+                    f"({type(exc).__name__}: {short_repr(str(exc), 80)})"
+                ) from None
         for output in graph.output:
             if self.is_act(output.name):
                 try:

@@ -25,13 +25,29 @@ def attr(node: Any, name: str, default: Any = None) -> Any:
 
     for a in node.attribute:
         if a.name == name:
-            return helper.get_attribute_value(a)
+            try:
+                return helper.get_attribute_value(a)
+            except Exception:  # an attribute of no valid type
+                raise AccelsimError(f"attribute {name} cannot be read") from None
     return default
 
 
+def int_attr(node: Any, name: str, default: int) -> int:
+    """An integer attribute (another type is an error naming it)."""
+    value = attr(node, name, default)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise AccelsimError(f"attribute {name} must be an integer, got {short_repr(value)}")
+    return value
+
+
 def ints(node: Any, name: str, default: tuple[int, ...] = ()) -> tuple[int, ...]:
+    """A list-of-integers attribute (another type is an error naming it)."""
     value = attr(node, name, None)
-    return tuple(int(v) for v in value) if value is not None else default
+    if value is None:
+        return default
+    if not isinstance(value, list) or not all(isinstance(v, int) for v in value):
+        raise AccelsimError(f"attribute {name} must be a list of integers, got {short_repr(value)}")
+    return tuple(value)
 
 
 def const_ints(cv: Converter, node: Any, index: int, what: str) -> tuple[int, ...] | None:
@@ -112,7 +128,7 @@ def conv(cv: Converter, node: Any) -> None:
     w = cv.dims(node.input[1])
     if len(w) != 4:
         raise AccelsimError(f"weights of dimensions {list(w)}; only 2-D convolutions are modelled")
-    groups = int(attr(node, "group", 1))
+    groups = int_attr(node, "group", 1)
     kernel = ints(node, "kernel_shape", (w[2], w[3]))
     if kernel != (w[2], w[3]):
         raise AccelsimError(f"kernel_shape {list(kernel)} disagrees with the weights {list(w)}")
@@ -156,14 +172,14 @@ def _fc(cv: Converter, node: Any, a_name: str, k: int, n: int) -> None:
 
 
 def gemm(cv: Converter, node: Any) -> None:
-    if int(attr(node, "transA", 0)):
+    if int_attr(node, "transA", 0):
         raise AccelsimError("transA = 1 is not supported (the image must be the rows of A)")
     b = _weight_dims(cv, node, 1)
     if len(node.input) > 2 and node.input[2] and cv.is_act(node.input[2]):
         raise AccelsimError("its addend C is computed from the image")
     if len(b) != 2:
         raise AccelsimError(f"B of dimensions {list(b)} is not a matrix")
-    k, n = (b[1], b[0]) if int(attr(node, "transB", 0)) else (b[0], b[1])
+    k, n = (b[1], b[0]) if int_attr(node, "transB", 0) else (b[0], b[1])
     _fc(cv, node, node.input[0], k, n)
 
 
@@ -293,6 +309,7 @@ def activation(cv: Converter, node: Any) -> None:
     if node.op_type == "Clip":
         low = const_float(cv, node, 1) if cv.graph.opset >= 11 else attr(node, "min")
         high = const_float(cv, node, 2) if cv.graph.opset >= 11 else attr(node, "max")
+        low, high = (v if isinstance(v, float) else None for v in (low, high))
         if low == 0.0 and high == 6.0:
             function = "relu6"
         elif low == 0.0 and (high is None or math.isinf(high)):
@@ -327,7 +344,7 @@ def pool(cv: Converter, node: Any) -> None:
     if len(kernel) != 2 or kernel[0] != kernel[1]:
         raise AccelsimError(f"kernel_shape {list(kernel)} is not square")
     stride, pad = window(node, x.dims, kernel)
-    ceil = bool(attr(node, "ceil_mode", 0))
+    ceil = bool(int_attr(node, "ceil_mode", 0))
     name = cv.layer_name(cv.node_name(node))
     mode = "max" if node.op_type == "MaxPool" else "avg"
     cv.builder.pool(name, kernel[0], stride, mode, pad=pad, ceil_mode=ceil, inputs=x.layer)
@@ -364,7 +381,7 @@ def concat(cv: Converter, node: Any) -> None:
     if not all(cv.is_act(t) for t in tensors):
         raise AccelsimError("joins constants with tensors computed from the image")
     reals = [cv.real(t) for t in tensors]
-    axis = norm_axis(int(attr(node, "axis", 1)), len(reals[0].dims))
+    axis = norm_axis(int_attr(node, "axis", 1), len(reals[0].dims))
     for t, r in zip(tensors, reals, strict=True):
         if r.axis != axis:
             raise AccelsimError(
@@ -378,7 +395,7 @@ def concat(cv: Converter, node: Any) -> None:
 
 def split(cv: Converter, node: Any) -> None:
     x = cv.real(node.input[0])
-    axis = norm_axis(int(attr(node, "axis", 0)), len(x.dims))
+    axis = norm_axis(int_attr(node, "axis", 0), len(x.dims))
     if axis != x.axis:
         raise AccelsimError(
             f"splits axis {axis}, but the channels are on axis {x.axis} (only channel splits "
@@ -477,8 +494,8 @@ def shape(cv: Converter, node: Any) -> None:
         value = np.array(math.prod(dims), dtype=np.int64)
     else:
         rank = len(dims)
-        start = int(attr(node, "start", 0))
-        end = int(attr(node, "end", rank))
+        start = int_attr(node, "start", 0)
+        end = int_attr(node, "end", rank)
         start, end = (max(0, min(rank, v + rank if v < 0 else v)) for v in (start, end))
         value = np.array(dims[start:end], dtype=np.int64)
     from accelsim.interop.onnx.convert import Const

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from onnx import helper
 
 import accelsim.interop.onnx.wire as wire
 from accelsim.errors import AccelsimError
@@ -116,6 +117,19 @@ def test_shape_errors_name_the_node(tmp_path):
     m = model([node("Add", ["x", "b"], ["y"], "add")], [weight("b", 5)])
     message = error_of(save(m, tmp_path / "s.onnx"))
     assert "shape inference failed" in message and "node name: add" in message
+
+
+@pytest.mark.parametrize("value", [[1, 0], "yes", 1.5])
+def test_attributes_of_the_wrong_type(tmp_path, value):
+    """Found by the fuzz: an integer attribute that is a list, a string, a float."""
+    m = conv_net()
+    gemm = m.graph.node[-1]
+    del gemm.attribute[:]
+    gemm.attribute.append(helper.make_attribute("transB", value))
+    message = error_of(save(m, tmp_path / "a.onnx"))  # by shape inference or the importer
+    assert "node 'fc' (Gemm): attribute transB must be an integer" in message or (
+        "shape inference failed" in message and "node name: fc" in message
+    )
 
 
 def test_a_malformed_small_initializer(tmp_path):
