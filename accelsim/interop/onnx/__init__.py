@@ -73,6 +73,12 @@ def import_onnx(
 
     p = Path(path)
     origin = f"ONNX file '{p}'"
+    try:
+        import onnx  # noqa: F401
+    except ImportError:
+        raise AccelsimError(
+            f"{origin}: reading ONNX files needs the onnx package (pip install 'accelsim[onnx]')"
+        ) from None
     shape = parse_input_shape(input_shape) if input_shape is not None else None
     graph = read_graph(p, origin, shape, allow_unknown)
     try:
