@@ -38,7 +38,7 @@ def add_network_argument(parser: argparse.ArgumentParser) -> None:
         "network",
         metavar="NETWORK",
         help="built-in network name (see `accelsim networks`) or a network file "
-        "(.csv, SCALE-Sim topology .csv, .json, .toml, .yaml)",
+        "(.csv, SCALE-Sim topology .csv, .json, .toml, .yaml, .onnx)",
     )
 
 
@@ -53,11 +53,60 @@ def add_zeros_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_onnx_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of an ONNX network file (docs/onnx.md)."""
+    group = parser.add_argument_group("ONNX network files")
+    group.add_argument(
+        "--input-shape",
+        type=input_shape,
+        metavar="CxHxW",
+        default=None,
+        help="the image size of an .onnx model (default: the model's; needed when its height "
+        "or width is symbolic)",
+    )
+    group.add_argument(
+        "--allow-unknown",
+        action="store_true",
+        help="pass nodes of operators the importer does not know through as free reshapes "
+        "(listed in a warning line on stderr)",
+    )
+
+
+def input_shape(text: str) -> tuple[int, int, int]:
+    """--input-shape: CxHxW, each within the network bounds (argparse `type=`)."""
+    from accelsim.interop.onnx import parse_input_shape
+
+    try:
+        return parse_input_shape(text)
+    except AccelsimError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def network_from_args(args: argparse.Namespace) -> Network:
-    """The NETWORK argument as a network, with the --zeros file's fractions when given."""
+    """The network argument as a network with a conv/FC layer: an .onnx file imported with
+    --input-shape and --allow-unknown (the nodes passed through named on one stderr line), then
+    the --zeros file's fractions when given."""
     from accelsim.api import as_network
 
-    network = as_network(args.network)
+    spec = args.network
+    shape = getattr(args, "input_shape", None)
+    allow = getattr(args, "allow_unknown", False)
+    if spec.lower().endswith(".onnx"):
+        from accelsim.interop.onnx import import_onnx, passed_through_message
+
+        result = import_onnx(spec, shape, allow)
+        if result.passed_through:
+            from accelsim.cli.main import one_line
+
+            sys.stderr.write(
+                one_line(f"accelsim: warning: {passed_through_message(result)}") + "\n"
+            )
+        network = as_network(result.network)
+    elif shape is not None or allow:
+        flag = "--input-shape" if shape is not None else "--allow-unknown"
+        raise AccelsimError(f"{flag} applies to ONNX network files (.onnx)")
+    else:
+        network = as_network(spec)
     if getattr(args, "zeros", None) is None:
         return network
     from accelsim.workload.zeros import with_zeros

@@ -10,6 +10,7 @@ from accelsim.cli.common import (
     add_model_arguments,
     add_network_argument,
     add_non_mac_argument,
+    add_onnx_arguments,
     add_output_arguments,
     add_zeros_argument,
     check_model_options,
@@ -24,6 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("energy", help="energy per image of every conv/FC layer")
     add_network_argument(parser)
     add_zeros_argument(parser)
+    add_onnx_arguments(parser)
     add_accelerator_arguments(parser)
     add_output_arguments(parser, plot_help="save a stacked bar chart of the energy breakdown (PNG)")
     parser.add_argument(

@@ -18,6 +18,7 @@ from accelsim.cli.common import (
     add_model_arguments,
     add_network_argument,
     add_non_mac_argument,
+    add_onnx_arguments,
     add_output_arguments,
     add_zeros_argument,
     bounded_float,
@@ -129,6 +130,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add_network_argument(parser)
     add_zeros_argument(parser)
+    add_onnx_arguments(parser)
     add_accelerator_arguments(parser)
     add_output_arguments(
         parser,

@@ -16,6 +16,7 @@ from accelsim.cli.common import (
     add_model_arguments,
     add_network_argument,
     add_non_mac_argument,
+    add_onnx_arguments,
     add_output_arguments,
     add_zeros_argument,
     check_model_options,
@@ -37,6 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("simulate", help="simulate a network on an accelerator, layer by layer")
     add_network_argument(parser)
     add_zeros_argument(parser)
+    add_onnx_arguments(parser)
     add_accelerator_arguments(parser)
     add_output_arguments(parser, plot_help="save a per-layer chart of cycles and energy (PNG)")
     add_model_arguments(parser)

@@ -15,6 +15,8 @@
   `conv`, `fc`, `pool`, `global_pool` or `concat` reading the previous layer or the layers named in
   `inputs`; this is the format for real DAGs (branches that join, pooling, valid cut points).
   Its strict schema is `accelsim.workload.schema` (no coercion, unknown keys refused).
+- **ONNX model** (.onnx): imported by `accelsim.interop.onnx` (docs/onnx.md); `input_shape`
+  overrides the image size and `allow_unknown` passes unknown operators through.
 
 Every size is bounded by the named limits of `accelsim.workload.layer` (MAX_EXTENT, MAX_CHANNELS,
 MAX_PAD, MAX_BATCH_N, MAX_TENSOR_WORDS, MAX_LAYER_MACS), and every error is one line naming the
@@ -42,7 +44,7 @@ __all__ = [
     "read_layer_csv",
 ]
 
-NETWORK_SUFFIXES = (".csv", ".json", ".toml", ".yaml", ".yml")
+NETWORK_SUFFIXES = (".csv", ".json", ".toml", ".yaml", ".yml", ".onnx")
 
 
 def __getattr__(name: str) -> Callable[..., Network]:
@@ -55,28 +57,43 @@ def __getattr__(name: str) -> Callable[..., Network]:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def load_network(spec: Any) -> Network:
+def load_network(spec: Any, *, input_shape: Any = None, allow_unknown: bool = False) -> Network:
     """A built-in network by name, or a network file by path (a name with a network suffix or a
-    path separator is a file)."""
+    path separator is a file). `input_shape` and `allow_unknown` apply to ONNX files."""
     if not isinstance(spec, str | os.PathLike):
         raise AccelsimError(
             f"network must be a built-in name or a file path, got {short_repr(spec)}"
         )
     path = Path(spec)
     if path.suffix.lower() in NETWORK_SUFFIXES or isinstance(spec, os.PathLike):
-        return load_network_file(path)
+        return load_network_file(path, input_shape=input_shape, allow_unknown=allow_unknown)
     if os.sep in spec or (os.altsep and os.altsep in spec):
         raise AccelsimError(
             f"network file '{spec}': unknown file type '{path.suffix}' (use "
             f"{', '.join(NETWORK_SUFFIXES)})"
         )
+    _onnx_options_only(spec, input_shape, allow_unknown, False)
     return builtin_network(spec)
 
 
-def load_network_file(path: str | os.PathLike[str]) -> Network:
-    """A network from a .csv (layer CSV or SCALE-Sim topology), .json, .toml or .yaml file."""
+def _onnx_options_only(spec: Any, input_shape: Any, allow_unknown: bool, onnx: bool) -> None:
+    if not onnx and (input_shape is not None or allow_unknown):
+        what = "input_shape" if input_shape is not None else "allow_unknown"
+        raise AccelsimError(f"{what} applies to ONNX files (.onnx), not to {short_repr(str(spec))}")
+
+
+def load_network_file(
+    path: str | os.PathLike[str], *, input_shape: Any = None, allow_unknown: bool = False
+) -> Network:
+    """A network from a .csv (layer CSV or SCALE-Sim topology), .json, .toml, .yaml or .onnx
+    file."""
     p = Path(path)
     suffix = p.suffix.lower()
+    _onnx_options_only(p, input_shape, allow_unknown, suffix == ".onnx")
+    if suffix == ".onnx":
+        from accelsim.interop.onnx import load_onnx
+
+        return load_onnx(p, input_shape=input_shape, allow_unknown=allow_unknown)
     if suffix == ".csv":
         from accelsim.workload.scalesim_topology import read_scalesim_topology, topology_kind
 

@@ -300,6 +300,8 @@ SUBCOMMANDS = {
             "--trace-layer": WORDS,
             "--cycle-by-cycle": None,
             "--non-mac": st.sampled_from(["free", "costed", "paid", ""]),
+            "--input-shape": WORDS,
+            "--allow-unknown": None,
         },
     ),
     "explore": (
@@ -360,6 +362,55 @@ def test_random_argument_vectors_run_or_fail_in_one_line(capsys, small_net, argv
     assert code in (0, 2), (argv, err)
     if code == 2:
         assert_one_line_error(code, out, err)
+
+
+def tiny_onnx(path, op="Relu", input_dims=("N", 3, 8, 8)):
+    """conv -> OP, written to `path`."""
+    import numpy as np
+    from onnx import TensorProto, helper, numpy_helper
+
+    w = numpy_helper.from_array(np.ones((4, 3, 3, 3), dtype=np.float32), "w")
+    graph = helper.make_graph(
+        [helper.make_node("Conv", ["x", "w"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+         helper.make_node(op, ["c"], ["y"], name="act")],
+        "tiny",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(input_dims))],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+        [w],
+    )  # fmt: skip
+    path.write_bytes(helper.make_model(graph).SerializeToString())
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("make", "argv", "fragments"),
+    [
+        (lambda p: p.write_bytes(b"not onnx") and str(p), [], ["is not an ONNX model"]),
+        (lambda p: p.write_bytes(b"") or str(p), [], ["is empty"]),
+        (lambda p: tiny_onnx(p, "Foo"), [], ["node 'act' (Foo)", "--allow-unknown"]),
+        (lambda p: tiny_onnx(p, input_dims=(1, 3, "H", 8)), [], ["symbolic height 'H'"]),
+        (lambda p: tiny_onnx(p), ["--input-shape", "3x0x8"], ["--input-shape", "height 0"]),
+        (lambda p: tiny_onnx(p), ["--input-shape", "5x8x8"], ["node 'conv' (Conv)"]),
+        (lambda p: tiny_onnx(p), ["--input-shape", "3x8"], ["--input-shape", "CxHxW"]),
+        (lambda p: "alexnet", ["--input-shape", "3x8x8"], ["--input-shape applies to ONNX"]),
+        (lambda p: "alexnet", ["--allow-unknown"], ["--allow-unknown applies to ONNX"]),
+    ],
+)
+@pytest.mark.parametrize("command", ["energy", "simulate", "partition"])
+def test_bad_onnx_files_and_options(capsys, tmp_path, command, make, argv, fragments):
+    network = make(tmp_path / "m.onnx")
+    code, out, err = run_cli(capsys, command, network, *argv)
+    assert_one_line_error(code, out, err, *fragments)
+
+
+def test_nodes_passed_through_are_one_warning_line(capsys, tmp_path):
+    network = tiny_onnx(tmp_path / "m.onnx", "Foo")
+    code, out, err = run_cli(capsys, "energy", network, "--allow-unknown", "--format", "csv")
+    assert code == 0 and "\nconv," in out, out
+    assert (
+        err == "accelsim: warning: --allow-unknown passed 1 node(s) of unknown operators "
+        "through as free reshapes: act (Foo)\n"
+    )
 
 
 def test_a_closed_stdout_ends_quietly(capsys, monkeypatch):

@@ -3,7 +3,7 @@
 Each test runs one command in a fresh interpreter and lists the heavy modules it left loaded:
 parsing arguments and `--help` load none; pydantic (the file schemas) only when a file is read;
 numba only for a simulator or the partitioner's compiled decision; matplotlib only with a plot;
-pandas only once there are results to tabulate. `benchmarks/startup.py` measures what each costs.
+pandas only once there are results to tabulate; onnx only when an .onnx file is loaded. `benchmarks/startup.py` measures what each costs.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ HEAVY = (
     "tomli_w",
     "tqdm",
     "importlib.metadata",
+    "onnx",
+    "google.protobuf",
 )
 """Modules whose import costs a command tens to hundreds of ms (importlib.metadata: tens)."""
 
@@ -59,7 +61,8 @@ def test_parsing_arguments_imports_no_heavy_module():
         "parser = build_parser()\n"
         "for argv in (['energy', 'alexnet'], ['simulate', 'vgg16', '--accelerator', 'tpu-v1'],\n"
         "             ['partition', 'alexnet', '--sweep'], ['validate', 'silicon'],\n"
-        "             ['explore', 'alexnet', '--array', '8x8,16x16']):\n"
+        "             ['explore', 'alexnet', '--array', '8x8,16x16'],\n"
+        "             ['energy', 'm.onnx', '--input-shape', '3x32x32', '--allow-unknown']):\n"
         "    parser.parse_args(argv)\n"
     )
     assert loaded_after(code) == []
@@ -124,4 +127,23 @@ def test_partition_and_compare_load_no_schema_and_no_plotting():
 def test_analytical_explore_loads_no_numba_and_no_plotting():
     loaded = loaded_by("explore", "alexnet", "--model", "analytical", "--no-store")
     assert "pandas" in loaded
+    assert not loaded & {"numba", "pydantic", "tomli_w", *NEVER_WITHOUT_A_PLOT}
+
+
+def test_an_onnx_file_loads_onnx_but_no_schema_and_no_numba(tmp_path: Path):
+    import numpy as np
+    from onnx import TensorProto, helper, numpy_helper
+
+    w = numpy_helper.from_array(np.ones((4, 3, 3, 3), dtype=np.float32), "w")
+    graph = helper.make_graph(
+        [helper.make_node("Conv", ["x", "w"], ["y"], name="conv")],
+        "tiny",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 8, 8])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+        [w],
+    )
+    path = tmp_path / "tiny.onnx"
+    path.write_bytes(helper.make_model(graph).SerializeToString())
+    loaded = loaded_by("energy", str(path))
+    assert {"onnx", "pandas"} <= loaded
     assert not loaded & {"numba", "pydantic", "tomli_w", *NEVER_WITHOUT_A_PLOT}
