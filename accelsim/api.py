@@ -114,43 +114,48 @@ def with_non_mac(
     return out
 
 
+FREE_LAYER_COLUMNS = (
+    "layer",
+    "kind",
+    "op",
+    "input_words",
+    "output_words",
+    "alu_ops",
+    "moves_data",
+    "note",
+)
+"""Columns of `free_layers`."""
+
+
+def free_layer_rows(network: Network | str, non_mac: str = "free") -> list[dict[str, Any]]:
+    """The rows of `free_layers` as dicts (keys `FREE_LAYER_COLUMNS`), without pandas."""
+    from accelsim.workload.non_mac import non_mac_work
+
+    check_non_mac(non_mac)
+    net = as_network(network)
+    if non_mac == "costed":
+        return []
+    return [
+        {
+            "layer": w.layer,
+            "kind": w.kind,
+            "op": w.op,
+            "input_words": w.input_words,
+            "output_words": w.output_words,
+            "alu_ops": w.alu_ops,
+            "moves_data": w.moves_data,
+            "note": w.reason,
+        }
+        for w in non_mac_work(net)
+    ]
+
+
 def free_layers(network: Network | str, non_mac: str = "free"):
     """The layers a run treats as free (none when `non_mac` is `costed`): one row per layer
     without MACs, with its kind, operation, words, ALU operations and why it costs nothing here."""
     import pandas as pd
 
-    from accelsim.workload.non_mac import non_mac_work
-
-    check_non_mac(non_mac)
-    net = as_network(network)
-    rows = (
-        []
-        if non_mac == "costed"
-        else [
-            {
-                "layer": w.layer,
-                "kind": w.kind,
-                "op": w.op,
-                "input_words": w.input_words,
-                "output_words": w.output_words,
-                "alu_ops": w.alu_ops,
-                "moves_data": w.moves_data,
-                "note": w.reason,
-            }
-            for w in non_mac_work(net)
-        ]
-    )
-    columns = [
-        "layer",
-        "kind",
-        "op",
-        "input_words",
-        "output_words",
-        "alu_ops",
-        "moves_data",
-        "note",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(free_layer_rows(network, non_mac), columns=list(FREE_LAYER_COLUMNS))
 
 
 def evaluate_each(

@@ -5,7 +5,8 @@ write the calibrated accelerator file with its provenance.
 The fit (`validation.calibration.fit`) sees the fit set only. With `--splits` (default) it also
 records how the answer depends on the split: the reverse split (fit the other network, predict
 this one) and leave-one-layer-out on the fit set; `accelsim validate silicon --accelerator FILE`
-shows them. scipy is imported only here.
+shows them. scipy is imported only here; it is an optional extra (`pip install
+'accelsim[calibrate]'`), and without it the command is a one-line error.
 """
 
 from __future__ import annotations

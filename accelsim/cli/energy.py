@@ -46,8 +46,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from accelsim.api import free_layers
-    from accelsim.api import run as run_model
+    from accelsim.api import evaluate, free_layer_rows
+    from accelsim.models.result import results_columns
+    from accelsim.report.columns import Columns
     from accelsim.report.tables import (
         energy_table,
         free_layers_note,
@@ -61,13 +62,15 @@ def run(args: argparse.Namespace) -> int:
     accelerator = accelerator_from_args(args, args.model)
     options = model_options_from_args(args)
     check_model_options(args.model, accelerator.kind, options)
-    full = run_model(network, accelerator, args.model, args.non_mac, **options)
-    free = free_layers(network, args.non_mac)
-    frame = group_sums(full) if args.by_group else full
+    full = results_columns(evaluate(network, accelerator, args.model, args.non_mac, **options))
+    free = free_layer_rows(network, args.non_mac)
+    # summing groups as pandas does takes pandas (its sums are compensated); the rest does not
+    grouped = group_sums(full.to_frame()) if args.by_group else None
+    table = full if grouped is None else Columns.from_frame(grouped)
     bits = accelerator.bits
     if args.format == "table":
         text = energy_table(
-            frame,
+            table,
             f"{network.name} on {accelerator.name} ({bits} bit), model: {args.model}; energy per "
             f"image in mJ, accesses per image in {bits}-bit words, batch = images per pass",
         ) + free_layers_note(free)
@@ -76,16 +79,17 @@ def run(args: argparse.Namespace) -> int:
             network.name,
             accelerator,
             args.model,
-            totals=totals(frame),
+            totals=totals(table),
             non_mac=args.non_mac,
             free_layers=free_layers_records(free),
         )
-        text = render(frame, args.format, extra=header)
+        text = render(table if grouped is None else grouped, args.format, extra=header)
     emit(text, args.out)
     if args.plot:
         from accelsim.report.energy_plot import plot_energy_breakdown
 
-        plotted = group_sums(full) if (not args.by_group and len(full) > 24) else frame
+        frame = full.to_frame() if grouped is None else grouped
+        plotted = group_sums(frame) if (not args.by_group and len(full) > 24) else frame
         plot_energy_breakdown(
             plotted,
             f"{network.name}: energy per image on {accelerator.name} ({bits} bit, {args.model})",

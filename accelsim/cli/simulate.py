@@ -29,8 +29,7 @@ from accelsim.models.registry import SIMULATED
 from accelsim.report.output import emit, render
 
 if TYPE_CHECKING:
-    import pandas as pd
-
+    from accelsim.report.columns import Columns
     from accelsim.workload.network import Network
 
 
@@ -60,9 +59,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from accelsim.api import evaluate, free_layers
+    from accelsim.api import evaluate, free_layer_rows
     from accelsim.models.registry import model_plot, resolve_model
-    from accelsim.models.result import results_frame
+    from accelsim.models.result import results_columns
+    from accelsim.report.columns import column_sum
     from accelsim.report.tables import (
         free_layers_note,
         free_layers_records,
@@ -89,20 +89,23 @@ def run(args: argparse.Namespace) -> int:
             )
     options = model_options_from_args(args)
     check_model_options(model.name, accelerator.kind, options)
-    frame = results_frame(evaluate(network, accelerator, model.name, args.non_mac, **options))
-    free = free_layers(network, args.non_mac)
+    table = results_columns(evaluate(network, accelerator, model.name, args.non_mac, **options))
+    free = free_layer_rows(network, args.non_mac)
     hw = accelerator.hardware
     what = (
         f"{network.name} on {accelerator.name} ({'x'.join(map(str, hw.shape))} "
         f"{accelerator.kind} array, {hw.dataflow}, model {model.name})"
     )
     if args.format == "table":
+        latency_s, energy_j = (
+            column_sum(table[c], table.kinds[c]) for c in ("latency_s", "energy_j")
+        )
         text = layer_table(
-            frame,
+            table,
             model.table_columns,
             f"{what}: cycles and buffer/DRAM words per batch; latency_s and energy_j per "
-            f"image; total latency {frame['latency_s'].sum() * 1e3:.4g} ms, energy "
-            f"{frame['energy_j'].sum() * 1e3:.4g} mJ per image",
+            f"image; total latency {latency_s * 1e3:.4g} ms, energy "
+            f"{energy_j * 1e3:.4g} mJ per image",
         ) + free_layers_note(free)
     else:
         header = run_header(
@@ -113,11 +116,11 @@ def run(args: argparse.Namespace) -> int:
             non_mac=args.non_mac,
             free_layers=free_layers_records(free),
         )
-        text = render(frame, args.format, extra=header)
-    traced = _traced_layer(frame, args.trace_layer) if args.trace_plot else None
+        text = render(table, args.format, extra=header)
+    traced = _traced_layer(table, args.trace_layer) if args.trace_plot else None
     emit(text, args.out)
     if args.plot:
-        model_plot(model)(frame, what, args.plot)
+        model_plot(model)(table.to_frame(), what, args.plot)
     if traced is not None:
         from accelsim.engine.rs.trace_plot import save_trace_plot
 
@@ -130,19 +133,19 @@ def _names(network: Network) -> set[str]:
     return {layer.name for layer in network.layers}
 
 
-def _traced_layer(frame: pd.DataFrame, name: str | None) -> tuple[str, str, int]:
+def _traced_layer(table: Columns, name: str | None) -> tuple[str, str, int]:
     """The layer --trace-plot replays (name, mapping, batch); one the trace replay cannot run in
     its cycle limit is an error naming the layer, before any output."""
     from accelsim.engine.rs.trace import TRACE_MAX_CYCLES
 
-    name = name or str(frame["layer"].iloc[0])
-    row = frame[frame["layer"] == name]
-    if row.empty:
+    name = name or str(table["layer"][0])
+    if name not in table["layer"]:
         raise AccelsimError(f"--trace-layer: {short_repr(name)} is not a conv/FC layer")
-    cycles = int(row["cycles"].iloc[0])
+    i = table["layer"].index(name)
+    cycles = int(table["cycles"][i])
     if cycles > TRACE_MAX_CYCLES:
         raise AccelsimError(
             f"--trace-plot: layer {name} takes {cycles} cycles, more than the cycle-by-cycle "
             f"replay's limit of {TRACE_MAX_CYCLES}; pick a smaller layer with --trace-layer"
         )
-    return name, str(row["mapping"].iloc[0]), int(row["batch"].iloc[0])
+    return name, str(table["mapping"][i]), int(table["batch"][i])

@@ -138,12 +138,27 @@ def _total(values, given: float) -> float:
     return math.nan if any(math.isnan(v) for v in values) else float(sum(values))
 
 
-def results_frame(results: Sequence[LayerResult]):
-    """One row per layer result: `SHARED_COLUMNS`, then each model's extra columns in order."""
-    import pandas as pd
-
+def results_rows(results: Sequence[LayerResult]) -> tuple[list[dict[str, Any]], list[str]]:
+    """One row per layer result, and the columns: `SHARED_COLUMNS`, then each model's extra
+    columns in order."""
     rows = [result.row() for result in results]
     columns = list(SHARED_COLUMNS)
     for row in rows:
         columns += [key for key in row if key not in columns]
+    return rows, columns
+
+
+def results_frame(results: Sequence[LayerResult]):
+    """One row per layer result as a DataFrame (columns as in `results_rows`)."""
+    import pandas as pd
+
+    rows, columns = results_rows(results)
     return pd.DataFrame(rows, columns=columns)
+
+
+def results_columns(results: Sequence[LayerResult]):
+    """The rows of `results_frame` as `accelsim.report.columns.Columns`, without pandas (the
+    command line's text, CSV and JSON outputs)."""
+    from accelsim.report.columns import Columns
+
+    return Columns.from_rows(*results_rows(results))

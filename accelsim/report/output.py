@@ -1,10 +1,12 @@
-"""Writing results: atomic files, and one table rendered as text, CSV, JSON or Parquet."""
+"""Writing results: atomic files, and one table rendered as text, CSV, JSON or Parquet.
+
+A table is a DataFrame, or `Columns` (`accelsim.report.columns`), which the text formats render
+without pandas."""
 
 from __future__ import annotations
 
 import errno
 import json
-import math
 import os
 import stat
 import sys
@@ -14,6 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from accelsim.errors import AccelsimError
+from accelsim.report.columns import Columns
+from accelsim.report.text_render import csv_text, json_rows, json_value, text_table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -155,32 +159,34 @@ def write_text_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
     write_atomic(path, _write)
 
 
-def _json_value(value: Any) -> Any:
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
 def frame_to_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{k: _json_value(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    return [{k: json_value(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
-def render_csv(frame: pd.DataFrame, extra: dict[str, Any] | None, float_format: str) -> str:
+def render_csv(
+    frame: pd.DataFrame | Columns, extra: dict[str, Any] | None, float_format: str
+) -> str:
     """CSV with full float precision (round-trips every value); `extra` is not part of CSV."""
+    if isinstance(frame, Columns):
+        return csv_text(frame)
     return frame.to_csv(index=False, float_format="%.17g")
 
 
-def render_json(frame: pd.DataFrame, extra: dict[str, Any] | None, float_format: str) -> str:
+def render_json(
+    frame: pd.DataFrame | Columns, extra: dict[str, Any] | None, float_format: str
+) -> str:
     """`{**extra, "layers": [rows]}` when `extra` is given, else a list of rows; NaN as null."""
-    rows = frame_to_records(frame)
+    rows = json_rows(frame) if isinstance(frame, Columns) else frame_to_records(frame)
     payload: Any = rows if extra is None else {**extra, "layers": rows}
     return json.dumps(payload, indent=2) + "\n"
 
 
-def render_table(frame: pd.DataFrame, extra: dict[str, Any] | None, float_format: str) -> str:
+def render_table(
+    frame: pd.DataFrame | Columns, extra: dict[str, Any] | None, float_format: str
+) -> str:
     """An aligned text table, floats through `float_format`."""
+    if isinstance(frame, Columns):
+        return text_table(frame, float_format)
     import pandas as pd
 
     shown = frame.copy()
@@ -195,7 +201,9 @@ PARQUET_METADATA_KEY = b"accelsim"
 JSON: what the JSON format puts before its rows."""
 
 
-def render_parquet(frame: pd.DataFrame, extra: dict[str, Any] | None, float_format: str) -> bytes:
+def render_parquet(
+    frame: pd.DataFrame | Columns, extra: dict[str, Any] | None, float_format: str
+) -> bytes:
     """Parquet (full precision, typed columns) via pyarrow; `extra` goes to the schema metadata."""
     try:
         import pyarrow as pa
@@ -204,17 +212,19 @@ def render_parquet(frame: pd.DataFrame, extra: dict[str, Any] | None, float_form
         raise AccelsimError(
             "--format parquet needs pyarrow: pip install 'accelsim[parquet]'"
         ) from None
+    if isinstance(frame, Columns):
+        frame = frame.to_frame()
     table = pa.Table.from_pandas(frame, preserve_index=False)
     if extra is not None:
         metadata = dict(table.schema.metadata or {})
-        metadata[PARQUET_METADATA_KEY] = json.dumps(extra, default=_json_value).encode()
+        metadata[PARQUET_METADATA_KEY] = json.dumps(extra, default=json_value).encode()
         table = table.replace_schema_metadata(metadata)
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink)
     return sink.getvalue().to_pybytes()
 
 
-FORMATS: dict[str, Callable[[pd.DataFrame, dict[str, Any] | None, str], str | bytes]] = {
+FORMATS: dict[str, Callable[[pd.DataFrame | Columns, dict[str, Any] | None, str], str | bytes]] = {
     "table": render_table,
     "csv": render_csv,
     "json": render_json,
@@ -229,9 +239,13 @@ TEXT_FORMATS = tuple(f for f in FORMATS if f not in BINARY_FORMATS)
 
 
 def render(
-    frame: pd.DataFrame, fmt: str, extra: dict[str, Any] | None = None, float_format: str = "{:.6g}"
+    frame: pd.DataFrame | Columns,
+    fmt: str,
+    extra: dict[str, Any] | None = None,
+    float_format: str = "{:.6g}",
 ) -> str | bytes:
-    """Render rows in a format of `FORMATS` (bytes for a binary one)."""
+    """Render rows (a DataFrame, or `Columns`, which need no pandas for the text formats) in a
+    format of `FORMATS` (bytes for a binary one)."""
     if fmt not in FORMATS:
         raise AccelsimError(f"unknown format '{fmt}' (choose from {', '.join(FORMATS)})")
     return FORMATS[fmt](frame, extra, float_format)

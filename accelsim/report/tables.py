@@ -1,17 +1,21 @@
 """Tables people read: per-layer results with a TOTAL row, group sums, run headers.
 
-Input is a results frame (`accelsim.models.result.results_frame`); output is text or a frame.
+Input is the rows of a results frame (`accelsim.models.result`) as `Columns`, which need no
+pandas; only `group_sums` takes and gives a DataFrame. Output is text, `Columns` or a frame.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-import pandas as pd
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from accelsim.energy.record import BREAKDOWN_COLUMNS
 from accelsim.models.result import SUMMABLE_COLUMNS
+from accelsim.report.columns import Columns, column_sum
 from accelsim.report.output import render
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ENERGY_TABLE_COLUMNS = (
     "layer",
@@ -38,28 +42,33 @@ def group_sums(frame: pd.DataFrame) -> pd.DataFrame:
     return summed
 
 
-def totals(frame: pd.DataFrame) -> dict[str, float]:
+def totals(table: Columns) -> dict[str, float]:
     """Network totals of the summable shared columns (per image)."""
-    return {c: float(frame[c].sum(min_count=1)) for c in SUMMABLE_COLUMNS if c in frame.columns}
+    return {
+        c: float(column_sum(table[c], table.kinds[c], min_count=1))
+        for c in SUMMABLE_COLUMNS
+        if c in table
+    }
 
 
-def energy_table(frame: pd.DataFrame, header: str) -> str:
+def energy_table(table: Columns, header: str) -> str:
     """The per-layer energy breakdown in mJ with a TOTAL row, under a `# header` line."""
-    shown = frame.copy()
-    shown["energy_mj"] = shown["energy_j"] * 1e3
-    for column in BREAKDOWN_COLUMNS:
-        shown[column.replace("_j", "_mj")] = shown[column] * 1e3
-    shown = shown[list(ENERGY_TABLE_COLUMNS)]
-    total = {c: shown[c].sum(min_count=1) for c in ENERGY_TABLE_COLUMNS
-             if c not in ("layer", "batch")}  # fmt: skip
-    shown = pd.concat([shown, pd.DataFrame([{"layer": "TOTAL", **total}])], ignore_index=True)
-    shown["batch"] = [*frame["batch"], ""]  # the images per pass of each layer; none for TOTAL
-    return f"# {header}\n" + render(shown, "table", float_format="{:.4g}")
+    values: dict[str, list[Any]] = {"layer": table["layer"], "macs": table["macs"]}
+    for column in ("energy_j", *BREAKDOWN_COLUMNS):
+        values[column.replace("_j", "_mj")] = [v * 1e3 for v in table[column]]
+    for column in ("glb_accesses", "dram_accesses"):
+        values[column] = table[column]
+    shown = Columns.of(values)
+    total = {c: column_sum(shown[c], shown.kinds[c], min_count=1) for c in shown.names[1:]}
+    values = {c: [*shown[c], total.get(c, "TOTAL")] for c in shown.names}
+    values["batch"] = [*table["batch"], ""]  # the images per pass of each layer; none for TOTAL
+    with_total = Columns.of(values).select(ENERGY_TABLE_COLUMNS)
+    return f"# {header}\n" + render(with_total, "table", float_format="{:.4g}")
 
 
-def layer_table(frame: pd.DataFrame, columns: tuple[str, ...], header: str) -> str:
+def layer_table(table: Columns, columns: tuple[str, ...], header: str) -> str:
     """Chosen columns (those present) as a text table under a `# header` line."""
-    shown = frame[[c for c in columns if c in frame.columns]]
+    shown = table.select(c for c in columns if c in table)
     return f"# {header}\n" + render(shown, "table")
 
 
@@ -67,13 +76,16 @@ FREE_NAMES_SHOWN = 6
 """Free layers named in a table's note; the rest are counted (JSON lists them all)."""
 
 
-def free_layers_note(free: pd.DataFrame) -> str:
-    """One `#` line saying which layers without MACs the run treated as free ("" for none)."""
-    if free.empty:
+def free_layers_note(free: Sequence[Mapping[str, Any]]) -> str:
+    """One `#` line saying which layers without MACs the run treated as free ("" for none);
+    `free` is `accelsim.api.free_layer_rows`."""
+    if not free:
         return ""
-    kinds = free["kind"].value_counts(sort=False)
+    kinds: dict[str, int] = {}
+    for row in free:
+        kinds[row["kind"]] = kinds.get(row["kind"], 0) + 1
     counted = ", ".join(f"{n} {kind}" for kind, n in kinds.items())
-    names = list(free["layer"])
+    names = [row["layer"] for row in free]
     shown = ", ".join(names[:FREE_NAMES_SHOWN]) + (", ..." if len(names) > FREE_NAMES_SHOWN else "")
     return (
         f"# {len(names)} layers without MACs treated as free ({counted}: {shown}); "
@@ -81,12 +93,9 @@ def free_layers_note(free: pd.DataFrame) -> str:
     )
 
 
-def free_layers_records(free: pd.DataFrame) -> list[dict[str, Any]]:
+def free_layers_records(free: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The free layers for a JSON header: name, kind, operation and why."""
-    return [
-        {"layer": row.layer, "kind": row.kind, "op": row.op, "note": row.note}
-        for row in free.itertuples(index=False)
-    ]
+    return [{key: row[key] for key in ("layer", "kind", "op", "note")} for row in free]
 
 
 def run_header(network: str, accelerator: Any, model: str, **extra: Any) -> dict[str, Any]:

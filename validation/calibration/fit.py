@@ -284,6 +284,19 @@ def _priors(x: np.ndarray) -> np.ndarray:
     return np.array(out)
 
 
+def least_squares_solver():
+    """`scipy.optimize.least_squares`. scipy is an optional extra (`accelsim[calibrate]`): only
+    calibration uses it, and numba imports part of it whenever it is installed, which costs every
+    simulator command a few hundred ms of start-up."""
+    try:
+        from scipy.optimize import least_squares
+    except ImportError:
+        raise AccelsimError(
+            "calibrate needs scipy, an optional extra: pip install 'accelsim[calibrate]'"
+        ) from None
+    return least_squares
+
+
 def fit_continuous(
     base: Accelerator,
     network: str,
@@ -293,7 +306,7 @@ def fit_continuous(
 ) -> tuple[np.ndarray, float]:
     """Least squares of the continuous parameters on the fit layers; returns (x, cost).
     `weights` (per fit layer) multiplies each layer's residuals (the bootstrap's counts)."""
-    from scipy.optimize import least_squares
+    least_squares = least_squares_solver()
 
     layers = list(layers)
     w = np.ones(len(layers)) if weights is None else np.asarray(weights, float)
@@ -320,6 +333,7 @@ def calibrate(
     grid: tuple[tuple, ...] = POLICY_GRID,
 ) -> FitResult:
     """Fit the calibration on `layers` of `network` (default: all its measured CONV layers)."""
+    least_squares_solver()  # no scipy: the error before any work
     if isinstance(bootstrap, bool) or not isinstance(bootstrap, int) or bootstrap < 0:
         raise AccelsimError(
             f"calibrate: --bootstrap must be a non-negative integer, got {bootstrap!r}"
