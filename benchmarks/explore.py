@@ -30,7 +30,8 @@ NETWORKS = ("alexnet", "vgg16")
 
 CASES = (
     ("analytical", Space(rows=tuple(range(12, 76)), cols=tuple(range(12, 28)), models=("analytical",))),
-    ("rs, chip mapper", Space(rows=tuple(range(12, 20)), cols=tuple(range(12, 20)))),
+    ("rs, chip mapper", Space(rows=tuple(range(12, 20)), cols=tuple(range(12, 20)), mappers=("chip",))),
+    ("rs, energy mapper", Space(rows=tuple(range(12, 16)), cols=tuple(range(12, 16)))),
     ("systolic OS, memory scalesim (exact)", Space(dataflows=("os",), rows=(16, 32), cols=(16, 32))),
     ("systolic WS, memory scalesim (exact)", Space(dataflows=("ws",), rows=(16, 32), cols=(16, 32))),
     ("systolic OS, memory default (exact)", Space(dataflows=("os",), rows=(16, 32), cols=(16, 32), memory=("default",))),

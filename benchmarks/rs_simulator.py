@@ -5,7 +5,7 @@ Run: `python benchmarks/rs_simulator.py` (rewrites benchmarks/rs_simulator.md).
 1. Cold: a new process with an empty numba cache directory (compiles the kernels).
 2. Warm start: a second process with that cache (loads compiled kernels from disk).
 3. In process, after compilation: all 16 conv/FC layers of VGG-16, mapper + simulation
-   (`accelsim.run(..., model="rs")`), and the simulation alone with the mappings fixed (median of 7 runs).
+   (`accelsim.run(..., model="rs", mapper="chip")`), and the simulation alone with the mappings fixed (median of 7 runs).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import json, time
 t0 = time.perf_counter()
 import accelsim
 t1 = time.perf_counter()
-frame = accelsim.run("vgg16", "eyeriss", model="rs", batch=3)
+frame = accelsim.run("vgg16", "eyeriss", model="rs", batch=3, mapper="chip")
 t2 = time.perf_counter()
 print(json.dumps({"import_s": t1 - t0, "first_network_s": t2 - t1,
                   "cycles": int(frame["cycles"].sum())}))
@@ -52,11 +52,11 @@ def in_process(repeats: int = 7) -> dict:
 
     config = resolve_accelerator("eyeriss")
     net = builtin_network("vgg16")
-    frame = run(net, config, "rs", batch=3)  # compile / load
+    frame = run(net, config, "rs", batch=3, mapper="chip")  # compile / load
     full = []
     for _ in range(repeats):
         t0 = time.perf_counter()
-        run(net, config, "rs", batch=3)
+        run(net, config, "rs", batch=3, mapper="chip")
         full.append(time.perf_counter() - t0)
     plans = [
         make_plan(layer, config.hardware, parse_mapping(m), 3, net.reads_image(layer), config.rlc)

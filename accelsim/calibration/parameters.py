@@ -29,6 +29,9 @@ NO_CAP = MAX_POLICY_CAP
 GLB_KB_BYTES = (1000, 1024)
 """Bytes per kB the mapper's GLB capacity is read in (`Calibration.glb_kb_bytes`)."""
 
+MAPPERS = ("energy", "chip")
+"""The RS mapping policies a calibration may name (`dataflows.row_stationary.POLICIES`)."""
+
 FIT_SETS = ("", "alexnet", "vgg16")
 """What a calibration was fitted on: '' (not fitted, the built-in defaults), or a measured
 network (its CONV layers, JSSC 2017 Table V or VI)."""
@@ -49,13 +52,17 @@ class ParameterInfo:
 
 @dataclass(frozen=True)
 class Calibration:
-    """Calibration parameters of the RS model (defaults: the uncalibrated model of today).
+    """Calibration parameters of the RS model (defaults: the uncalibrated model).
 
-    `max_pe_sets`, `max_channel_sets`, `onchip_weight` and `glb_kb_bytes` steer the `chip` mapping
-    policy; `dram_link_efficiency` the DRAM link's sustained rate; `static_power_w` the power the
+    `mapper` is the mapping policy a model run uses unless told otherwise: `energy` (the
+    default: the legal mapping of lowest simulated energy, sound on any array and buffer) or
+    `chip` (the Eyeriss chip's choices, the calibrated special case). `max_pe_sets`,
+    `max_channel_sets` and `onchip_weight` steer the `chip` policy; `glb_kb_bytes` sets the GLB
+    capacity either policy fills; `dram_link_efficiency` the DRAM link's sustained rate; `static_power_w` the power the
     chip draws over the whole latency besides the clock (leakage and idle logic). `fit_set` names
     what the values were fitted on ('' for none)."""
 
+    mapper: str = "energy"
     max_pe_sets: int = 4
     max_channel_sets: int = 2
     onchip_weight: float = 0.05
@@ -65,6 +72,11 @@ class Calibration:
     fit_set: str = ""
 
     def __post_init__(self) -> None:
+        if not isinstance(self.mapper, str) or self.mapper not in MAPPERS:
+            raise AccelsimError(
+                f"calibration: mapper must be one of {', '.join(MAPPERS)}, got "
+                f"{short_repr(self.mapper)}"
+            )
         for name in ("max_pe_sets", "max_channel_sets", "glb_kb_bytes"):
             value = getattr(self, name)
             info = PARAMETERS[name]
@@ -108,6 +120,13 @@ class Calibration:
 
 
 PARAMETERS: dict[str, ParameterInfo] = {
+    "mapper": ParameterInfo(
+        "policy", "enumerated", 0, 0, None, None,
+        "The mapping policy: energy (the lowest simulated total energy over every legal "
+        "mapping; chosen by no measurement, the uncalibrated default) or chip (the chip's own "
+        "choices under the caps and weight below). A fit enumerates both on the fit set and "
+        "keeps the one whose mappings and active PEs match the fit set's.",
+    ),
     "max_pe_sets": ParameterInfo(
         "policy", "enumerated", 1, MAX_POLICY_CAP, None, None,
         "Most PE sets (r x t) a pass of a layer with R > 1 and E > 1 replicates under the chip "

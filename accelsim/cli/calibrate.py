@@ -79,7 +79,7 @@ def summary_text(result) -> str:
     cal = result.accelerator.calibration
     lines = [f"# calibrated on {result.network} ({', '.join(result.layers)})"]
     lines.append(
-        f"policy: max_pe_sets={cal.max_pe_sets} max_channel_sets={cal.max_channel_sets} "
+        f"policy: mapper={cal.mapper} max_pe_sets={cal.max_pe_sets} max_channel_sets={cal.max_channel_sets} "
         f"glb_kb_bytes={cal.glb_kb_bytes} onchip_weight={cal.onchip_weight:g} "
         f"({result.policy_ties} of {result.policy_tested} combinations tied)"
     )

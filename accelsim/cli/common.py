@@ -185,8 +185,9 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--mapper",
         default=None,
-        help="rs: chip (reproduce the Eyeriss chip's mapping choices, default) or energy "
-        "(lowest simulated total energy, ties by fewest cycles)",
+        help="rs: energy (the lowest simulated total energy over every legal mapping, ties by "
+        "fewest cycles) or chip (the Eyeriss chip's mapping choices); default: the "
+        "accelerator's calibration's mapper (energy unless a calibration says chip)",
     )
     group.add_argument(
         "--mapping",

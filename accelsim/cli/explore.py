@@ -72,7 +72,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "rows side by side (default: simulated)",
     )
     models.add_argument("--batch", metavar="LIST", help="rs, systolic: images per pass")
-    models.add_argument("--mapper", metavar="LIST", help="rs: chip (default), energy")
+    models.add_argument(
+        "--mapper",
+        metavar="LIST",
+        help="rs: energy, chip (default: the accelerator's calibration's, energy unless it says chip)",
+    )
     models.add_argument("--memory", metavar="LIST", help="systolic: scalesim (default), default")
     models.add_argument(
         "--counts",

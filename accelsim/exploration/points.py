@@ -365,7 +365,7 @@ def expand(space: Space) -> list[DesignPoint]:
                         cols["mapper"] = options.get("mapper", "")
                         cols["memory"] = options.get("memory", "")
                         if name == "rs" and not cols["mapper"]:
-                            cols["mapper"] = registry[name].options["mapper"]
+                            cols["mapper"] = (acc or base).calibration.mapper  # the default
                         if name == "systolic" and not cols["memory"]:
                             cols["memory"] = registry[name].options["memory"]
                         cols["counts"] = str(

@@ -132,6 +132,7 @@ class CalibrationTable(BaseModel):
     """[calibration] (fields of `accelsim.calibration.Calibration`; ranges checked there)."""
 
     model_config = STRICT
+    mapper: Literal["energy", "chip"] = OMITTED
     max_pe_sets: int = OMITTED
     max_channel_sets: int = OMITTED
     onchip_weight: float = OMITTED

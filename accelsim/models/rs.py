@@ -46,7 +46,8 @@ def check_options(options: dict) -> dict:
     if out["batch"] is not None:
         check_batch(out["batch"], "option 'batch'")
     check_choice("engine", out["engine"], ENGINES)
-    check_choice("mapper", out["mapper"], POLICIES)
+    if out["mapper"] is not None:  # None: the accelerator's calibration names it
+        check_choice("mapper", out["mapper"], POLICIES)
     mappings = out["mappings"]
     if mappings is not None:
         if not isinstance(mappings, dict):
@@ -95,11 +96,13 @@ MODEL = Model(
     summary="cycle-level simulator of a spatial PE array, row-stationary dataflow",
     kinds=("spatial",),
     evaluate=evaluate,
-    options={"batch": None, "engine": "fast", "mapper": "chip", "mappings": None},
+    options={"batch": None, "engine": "fast", "mapper": None, "mappings": None},
     option_help={
         "batch": "images processed together (default: the layer's batch_n, else 1)",
         "engine": "fast (pass by pass) or trace (cycle by cycle); identical results",
-        "mapper": "chip (the Eyeriss chip's choices) or energy (lowest simulated energy)",
+        "mapper": "energy (lowest simulated energy over every legal mapping) or chip (the "
+        "Eyeriss chip's choices); default: the accelerator's calibration names it (energy "
+        "unless calibrated otherwise)",
         "mappings": "layer -> m=..,n=..,e=..,p=..,q=..,r=..,t=.. (key * for every layer)",
     },
     table_columns=(

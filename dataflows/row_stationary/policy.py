@@ -78,20 +78,25 @@ def ranking_energy(
     batch: int,
     first_layer: bool,
     rlc: RlcFormat | None = None,
+    policy: str = "chip",
 ) -> tuple[EnergyBreakdown, np.ndarray]:
     """The energy (for the batch; each field an array over the mapping rows) and the cycles the
     mapper ranks mappings by.
 
-    Cycles are MAC-bound plus the DRAM transfers, without overlap (pipelined group sets: the
-    larger of the two, `groups.ranked_cycles`). Clock and control energy are
-    always in (`include_control` forced on), so what a report leaves out does not change the
-    mapping."""
+    `chip`: cycles are MAC-bound plus the DRAM transfers, without overlap (pipelined group sets:
+    the larger of the two). `energy`: the larger of the two for every mapping, so that the
+    energy is a lower bound of the simulated energy (`groups.ranked_cycles`). Clock and control
+    energy are always in (`include_control` forced on), so what a report leaves out does not
+    change the mapping."""
     counts = closed_form_counts(layer, hw, maps, batch, first_layer, rlc)
     nonzero = np.round(counts[:, COUNT_INDEX["macs"]] * (1.0 - float(layer.ifmap_zero)))
     accesses = access_counts(counts, nonzero)
     link = dram_link_cycles(hw, accesses.dram_accesses)
     cycles = ranked_cycles(
-        compute_cycles(layer, maps, batch), link, group_sets(np.atleast_2d(maps))
+        compute_cycles(layer, maps, batch),
+        link,
+        group_sets(np.atleast_2d(maps)),
+        least=policy == "energy",
     )
     energy = energy_from_counts(
         accesses, replace(table, include_control=True), cycles / hw.clock_hz
@@ -116,8 +121,9 @@ def rank_mappings(
     clock energy of the MAC-bound time plus DRAM transfer time + CHIP_ONCHIP_WEIGHT x on-chip
     energy (ties: lower on-chip energy). It is how the chip's mappings trade array use against
     DRAM traffic: they ignore NoC bandwidth, which is why VGG-16's early layers run 4-5x slower
-    than their MACs need. `energy`: total energy (data + clock + control) with the MAC-bound
-    time, a first ranking that `best_mapping` refines with the simulator.
+    than their MACs need. `energy`: total energy (data + clock + control) at the larger of the
+    MAC-bound and DRAM link time, a lower bound of the simulated energy that `best_mapping`
+    searches in (ties: fewer cycles).
     """
     if policy not in POLICIES:
         raise AccelsimError(f"mapping policy must be one of {', '.join(POLICIES)}, got '{policy}'")
@@ -127,7 +133,7 @@ def rank_mappings(
         maps = chip_group_sets(maps)
     if maps.shape[0] == 0:
         raise LayerRefused(f"layer '{layer.name}': no legal row-stationary mapping on '{hw.name}'")
-    energy, cycles = ranking_energy(layer, hw, table, maps, batch, first_layer, rlc)
+    energy, cycles = ranking_energy(layer, hw, table, maps, batch, first_layer, rlc, policy)
     if policy == "chip":
         objective = energy.dram_j + energy.clock_j + CHIP_ONCHIP_WEIGHT * energy.on_chip_j
         tie = energy.on_chip_j
@@ -138,6 +144,17 @@ def rank_mappings(
     return maps[order], objective[order]
 
 
+RANK_BOUND_MARGIN = 1e-9
+"""Relative amount the exact `energy` search takes off a ranked energy before comparing it with
+a simulated one: the two are the same prices of the same counts, summed in another order and
+per batch rather than per image, so they differ by a few units in the last place; 10^-9 is far
+above that and far below any difference between two mappings."""
+
+FIRST_CANDIDATES = 32
+"""Ranked candidates the exact `energy` search takes first; it takes 4x more while the last one
+ranked could still beat the best simulated energy."""
+
+
 def best_mapping(
     layer: ConvLayer,
     hw: SpatialArray,
@@ -146,51 +163,79 @@ def best_mapping(
     first_layer: bool,
     policy: str = "chip",
     evaluate: Callable[[RSMapping], tuple[float, int]] | None = None,
-    top: int = 32,
+    top: int = FIRST_CANDIDATES,
     max_pe_sets: int | None = MAX_PE_SETS,
     rlc: RlcFormat | None = None,
     bound: Callable[[list[RSMapping]], list[float]] | None = None,
     max_channel_sets: int = CHIP_MAX_CHANNEL_SETS,
     onchip_weight: float = CHIP_ONCHIP_WEIGHT,
 ) -> RSMapping:
-    """The mapper. `chip` policy: the best of `rank_mappings`. `energy` policy: the best `top`
-    candidates are simulated (`evaluate(mapping) -> (energy_j, cycles)`, the fast engine) and the
-    lowest simulated total energy wins, ties going to the fewest cycles, then to the better rank.
+    """The mapper. `chip` policy: the best of `rank_mappings`. `energy` policy with `evaluate`
+    (`evaluate(mapping) -> (energy_j per image, cycles)`, the fast engine): the legal mapping of
+    lowest simulated total energy, ties going to the fewest cycles, then to the better rank;
+    without `evaluate`, the best ranked one.
 
-    The candidates come from the streaming kernel (`search.search_mappings`), which gives the
-    first rows of `rank_mappings` without ranking the rest; `reference_best_mapping` is the same
-    mapper on the full vectorised ranking. `bound(candidates)`, when given, returns a lower bound
-    of each candidate's simulated energy: candidates are then simulated in order of their bounds
-    and one whose bound exceeds the best energy simulated so far is skipped (it cannot win), which
-    picks the same mapping with fewer simulations. `max_pe_sets`, `max_channel_sets` and
-    `onchip_weight` are the `chip` policy's parameters (a calibration's, `accelsim.calibration`).
+    The `energy` search is exact: the ranked energy of a mapping (`ranking_energy`) is a lower
+    bound of its simulated energy, so the streaming kernel (`search.search_mappings`) gives
+    candidates in order of that bound, `top` first and 4x more while the last could still win,
+    and no mapping left out can beat the one chosen; the result is that of simulating every
+    legal mapping, after a few dozen simulations. A bigger GLB or array only adds legal
+    mappings, so it never raises the chosen energy. `bound(candidates)`, when given, is a
+    tighter lower bound per candidate (`cycle_lower_bounds` priced): candidates are simulated in
+    its order and skipped once it exceeds the best energy simulated. `max_pe_sets`,
+    `max_channel_sets` and `onchip_weight` are the `chip` policy's parameters (a calibration's,
+    `accelsim.calibration`).
     """
     if policy not in POLICIES:
         raise AccelsimError(f"mapping policy must be one of {', '.join(POLICIES)}, got '{policy}'")
     refine = policy == "energy" and evaluate is not None
     if refine and (isinstance(top, bool) or not isinstance(top, int) or top < 1):
         raise AccelsimError(f"mapper: top must be a positive integer, got {top!r}")
-    maps, _ = search_mappings(
-        layer, hw, table, batch, first_layer,
-        chip=policy == "chip",
-        max_pe_sets=max_pe_sets if policy == "chip" else None,
-        max_channel_sets=max_channel_sets,
-        onchip_weight=onchip_weight,
-        rlc=rlc,
-        top=top if refine else 1,
-    )  # fmt: skip
-    candidates = [RSMapping(*map(int, row)) for row in maps]
+
+    def search(count: int) -> tuple[np.ndarray, np.ndarray]:
+        return search_mappings(
+            layer, hw, table, batch, first_layer,
+            chip=policy == "chip",
+            max_pe_sets=max_pe_sets if policy == "chip" else None,
+            max_channel_sets=max_channel_sets,
+            onchip_weight=onchip_weight,
+            rlc=rlc,
+            top=count,
+        )  # fmt: skip
+
     if not refine:
-        return candidates[0]
-    bounds = bound(candidates) if bound is not None else [float("-inf")] * len(candidates)
+        return RSMapping(*map(int, search(1)[0][0]))
+    return _exact_energy_mapping(search, evaluate, bound, batch, top)
+
+
+def _exact_energy_mapping(
+    search: Callable[[int], tuple[np.ndarray, np.ndarray]],
+    evaluate: Callable[[RSMapping], tuple[float, int]],
+    bound: Callable[[list[RSMapping]], list[float]] | None,
+    batch: int,
+    top: int,
+) -> RSMapping:
+    """The `energy` policy's search (see `best_mapping`): `search(k)` gives the k best ranked
+    mappings and their ranked energies for the batch, a prefix of one total order."""
     best: tuple[tuple[float, int], int] | None = None
-    for i in sorted(range(len(candidates)), key=lambda i: (bounds[i], i)):
-        if best is not None and bounds[i] > best[0][0]:
-            break  # this bound and every later one exceed the best simulated energy
-        key = evaluate(candidates[i])
-        if best is None or (key, i) < best:
-            best = (key, i)
-    return candidates[best[1]]
+    seen = 0  # candidates already simulated or bounded out
+    count = top
+    while True:
+        maps, ranked = search(count)
+        candidates = [RSMapping(*map(int, row)) for row in maps[seen:]]
+        no_bound = bound is None or not candidates
+        bounds = [float("-inf")] * len(candidates) if no_bound else bound(candidates)
+        for i in sorted(range(len(candidates)), key=lambda i: (bounds[i], i)):
+            if best is not None and bounds[i] > best[0][0]:
+                break  # this bound and every later one exceed the best simulated energy
+            key = evaluate(candidates[i])
+            if best is None or (key, seen + i) < best:
+                best = (key, seen + i)
+        seen = len(maps)
+        exhausted = len(maps) < count
+        if exhausted or ranked[-1] / batch * (1.0 - RANK_BOUND_MARGIN) > best[0][0]:
+            return RSMapping(*map(int, maps[best[1]]))
+        count *= 4
 
 
 def reference_best_mapping(
@@ -201,20 +246,21 @@ def reference_best_mapping(
     first_layer: bool,
     policy: str = "chip",
     evaluate: Callable[[RSMapping], tuple[float, int]] | None = None,
-    top: int = 32,
     max_pe_sets: int | None = MAX_PE_SETS,
     rlc: RlcFormat | None = None,
 ) -> RSMapping:
-    """The reference implementation of `best_mapping`: the vectorised mapper it replaced, which
-    ranks every legal mapping (`rank_mappings`) and simulates the first `top` in rank order. Slow
-    (10-1000 ms a layer); kept so that tests check the streaming mapper against it."""
-    maps, _ = rank_mappings(layer, hw, table, batch, first_layer, policy, max_pe_sets, rlc)
+    """The reference implementation of `best_mapping`: every legal mapping ranked
+    (`rank_mappings`, vectorised); `energy` with `evaluate` simulates them in rank order until a
+    ranked energy exceeds the best simulated one. Slow (10-1000 ms a layer); kept so that tests
+    check the streaming mapper against it."""
+    maps, ranked = rank_mappings(layer, hw, table, batch, first_layer, policy, max_pe_sets, rlc)
     if policy == "chip" or evaluate is None:
         return RSMapping(*map(int, maps[0]))
     best = None
-    for row in maps[:top]:
-        mp = RSMapping(*map(int, row))
-        key = evaluate(mp)
-        if best is None or key < best[0]:
-            best = (key, mp)
-    return best[1]
+    for i, row in enumerate(maps):
+        if best is not None and ranked[i] / batch * (1.0 - RANK_BOUND_MARGIN) > best[0][0]:
+            break
+        key = evaluate(RSMapping(*map(int, row)))
+        if best is None or (key, i) < best:
+            best = (key, i)
+    return RSMapping(*map(int, maps[best[1]]))

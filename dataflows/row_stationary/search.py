@@ -260,15 +260,16 @@ def _search_group_sets(
     nz = np.round(macs * (1.0 - float(layer.ifmap_zero)))
     rf0 = macs + 3 * nz
     mac_e = nz * table.mac_j
+    overlap = pipelined(g) or not chip  # `groups.ranked_cycles`: the energy policy's least time
     low = _block_bounds(
         geo, batch, hw, table, rows, dram_if, dram_of, qrp, ms, chip, onchip_weight, rf0, mac_e,
-        geo.G // g, pipelined(g),
+        geo.G // g, overlap,
     )  # fmt: skip
     if not _counts_fit(geo, batch, rlc):
         low[np.isfinite(low)] = -np.inf  # counts could wrap: no bound holds, visit every block
     order = np.argsort(low, axis=None, kind="stable")[: int((low < np.inf).sum())]
     ints = np.array(
-        [glb_capacity_words(hw), hw.dram_bus_bits // hw.bits, int(chip), int(pipelined(g))],
+        [glb_capacity_words(hw), hw.dram_bus_bits // hw.bits, int(chip), int(overlap)],
         dtype=np.int64,
     )
     floats = np.array(

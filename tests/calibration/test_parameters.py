@@ -37,9 +37,9 @@ def test_file_round_trip_and_strict_schema(tmp_path):
     data = accelerator_to_dict(acc)
     assert accelerator_from_dict(data) == acc
     path = tmp_path / "cal.toml"
-    path.write_text('[calibration]\nmax_pe_sets = 8\nfit_set = "alexnet"\n')
+    path.write_text('[calibration]\nmapper = "chip"\nmax_pe_sets = 8\nfit_set = "alexnet"\n')
     loaded = load_accelerator(path)
-    assert loaded.calibration == Calibration(max_pe_sets=8, fit_set="alexnet")
+    assert loaded.calibration == Calibration(mapper="chip", max_pe_sets=8, fit_set="alexnet")
     assert loaded.hardware == EYERISS.hardware
 
 
@@ -53,6 +53,8 @@ def test_file_round_trip_and_strict_schema(tmp_path):
         ({"static_power_w": -0.1}, "static_power_w"),
         ({"onchip_weight": "0.1"}, "onchip_weight"),
         ({"fit_set": "resnet"}, "fit_set"),
+        ({"mapper": "fastest"}, "mapper"),
+        ({"mapper": 1}, "mapper"),
         ({"bogus": 1}, "unknown key 'bogus'"),
     ],
 )
@@ -60,6 +62,19 @@ def test_bad_calibration_values_are_one_line_errors(table, needle):
     with pytest.raises(AccelsimError, match=needle) as info:
         accelerator_from_dict({"calibration": table}, "f.toml")
     assert "\n" not in str(info.value) and "f.toml" in str(info.value)
+
+
+def test_the_calibrations_mapper_is_the_default_policy():
+    """A file saying `mapper = "chip"` runs the chip policy unless a run names another."""
+    from accelsim.engine.rs.simulate import choose_mapping
+
+    layer = ALEXNET.layer("conv4")
+    chip = replace(EYERISS, calibration=Calibration(mapper="chip"))
+    assert choose_mapping(layer, chip, 4, False) == choose_mapping(layer, EYERISS, 4, False, "chip")
+    assert choose_mapping(layer, EYERISS, 4, False) == choose_mapping(
+        layer, chip, 4, False, "energy"
+    )
+    assert choose_mapping(layer, chip, 4, False) != choose_mapping(layer, EYERISS, 4, False)
 
 
 def test_a_systolic_file_takes_no_calibration():

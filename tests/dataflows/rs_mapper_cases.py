@@ -6,7 +6,8 @@ engine), one row per layer: the chosen mapping, or `refused`, and the simulated 
 and energy. `tests/dataflows/data/rs_mapper_golden.csv.gz` holds these rows as the vectorised
 mapper computed them (recorded with the mapper before the streaming kernel; it is kept as
 `dataflows.row_stationary.reference_best_mapping`, and `python tests/dataflows/rs_mapper_cases.py`
-regenerates the table with it: only on purpose, e.g. after a change of the cost model).
+regenerates the table with it, `... rs_mapper_cases.py energy` the rows of one policy: only on
+purpose, e.g. after a change of the cost model).
 """
 
 from __future__ import annotations
@@ -38,8 +39,9 @@ ARRAYS = ((8, 8), (12, 14), (16, 16), (32, 32))
 BITS = (16, 8)
 GLB_KB = (50.0, 100.0, 200.0)
 ENERGY_GLB_KB = (100.0,)
-"""The `energy` policy simulates 32 candidates a layer with the reference mapper; it is covered at
-the chip's GLB size only, to keep the recording short."""
+"""The `energy` policy simulates up to a few hundred candidates a layer with the reference mapper
+(every mapping in rank order until a ranked energy exceeds the best simulated one); it is covered
+at the chip's GLB size only, to keep the recording short."""
 
 COLUMNS = (
     "network", "bits", "pe_rows", "pe_cols", "glb_kb", "policy", "layer", "batch", "mapping",
@@ -135,8 +137,12 @@ def read_golden() -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def main() -> None:
-    rows = [row for policy in ("chip", "energy") for row in golden_rows(policy)]
+def main(only: str | None = None) -> None:
+    """Regenerate the table; `only` (a policy) keeps the other policy's rows as they are."""
+    kept = [row for row in read_golden() if only and row["policy"] != only]
+    rows = [row for policy in ("chip", "energy") if policy in (only or policy)
+            for row in golden_rows(policy)]  # fmt: skip
+    rows = sorted(kept + rows, key=lambda row: ("chip", "energy").index(row["policy"]))
     GOLDEN.parent.mkdir(exist_ok=True)
     with (
         gzip.GzipFile(GOLDEN, "wb", mtime=0) as raw,
@@ -149,4 +155,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1] if len(sys.argv) > 1 else None)

@@ -179,7 +179,8 @@ def test_first_rows_of_the_ranking_on_random_layers_and_arrays(case, policy, top
 @given(case=small_designs(), policy=st.sampled_from(["chip", "energy"]))
 def test_chosen_mapping_on_random_layers_and_arrays(case, policy):
     """The whole mapper, simulations of the `energy` policy included, against the reference
-    (which simulates the first 32 of the ranking in order, without bounds)."""
+    (which simulates the whole ranking in order, without bounds, until a ranked energy exceeds
+    the best simulated one)."""
     layer, config, batch, first = case
     ref = partial(reference_mapping, layer, config, batch, first, policy)
     _same_outcome(lambda: choose_mapping(layer, config, batch, first, policy), ref)
@@ -245,7 +246,7 @@ def test_energy_bounds_never_exceed_the_simulated_energy():
         return low
 
     best_mapping(layer, CFG.hardware, CFG.energy, 2, False, "energy", evaluate, bound=bound)
-    assert len(bounds) == 32 and 0 < len(simulated) < 32  # the bounds spared simulations
+    assert len(bounds) >= 32 and 0 < len(simulated) < 32  # the bounds spared simulations
     every = {mp: simulated_energy(layer, CFG, mp, 2, False)[0] for mp in bounds}
     assert all(bounds[mp] <= every[mp] for mp in bounds)
 

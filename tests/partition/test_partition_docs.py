@@ -98,6 +98,25 @@ def test_no_cut_inside_a_module_is_ever_best(name, bits):
     assert all(len(model.tensors[k]) == 1 for k in envelope["index"])
 
 
+def test_energy_source_bullets():
+    """The per-layer simulator / analytical ratios the bullets under the table quote."""
+    import accelsim
+
+    config = resolve_accelerator("eyeriss", 8)
+    ana = accelsim.run("alexnet", config, "analytical").set_index("layer")["energy_j"]
+    sim = accelsim.run("alexnet", config, "rs").set_index("layer")["energy_j"]
+    err = 100 * (sim / ana - 1)
+    conv = -err[["conv3", "conv4", "conv5"]]
+    fc = err[["fc6", "fc7", "fc8"]]
+    text = flat(DOC)
+    assert (
+        f"AlexNet conv1 and conv2 within {abs(err['conv1']):.1f} % and {abs(err['conv2']):.1f} %"
+        in text
+    )
+    assert f"conv3 to conv5 {conv.min():.0f}-{conv.max():.0f} % below the analytical" in text
+    assert f"FC layers {fc.min():.0f}-{fc.max():.0f} % above" in text
+
+
 def test_energy_source_table():
     net = builtin_network("alexnet")
     for bits in (8, 16):

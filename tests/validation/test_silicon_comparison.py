@@ -1,19 +1,73 @@
-"""The RS simulator against the Eyeriss chip (JSSC 2017): latency within 25 % on every CONV layer."""
+"""The RS simulator with the calibrated file (`docs/examples/eyeriss-cal.toml`: the `chip` mapper
+fitted on AlexNet) against the Eyeriss chip (JSSC 2017): latency within 25 % on every CONV layer,
+and the README's per-layer table."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from accelsim.cli.main import main
+from accelsim.hardware import load_accelerator
 from accelsim.models.silicon import chip_mapping_frame, silicon_batch, silicon_frame
 from validation.compare import compare_all, silicon_network
+
+ROOT = Path(__file__).resolve().parents[2]
+CALIBRATED = ROOT / "docs" / "examples" / "eyeriss-cal.toml"
 
 
 @pytest.fixture(scope="module")
 def table():
-    return compare_all()
+    return compare_all(load_accelerator(CALIBRATED))
+
+
+def _ms(x: float) -> str:
+    """Three significant digits, trailing zeros kept (51.0, 945)."""
+    return f"{x:.0f}" if x >= 100 else f"{x:.1f}" if x >= 10 else f"{x:.2f}"
+
+
+def readme_rows(table) -> list[str]:
+    """The README's per-layer latency table, as the calibrated file gives it."""
+    names = {"alexnet": "AlexNet", "vgg16": "VGG-16"}
+    return [
+        f"| {names[r.network]} {r.layer} | {r.active_pes} / {r.active_pes_chip} | "
+        f"{_ms(r.latency_ms)} / {_ms(r.latency_ms_chip)} | {100 * r.latency_err:+.1f} % | "
+        f"{100 * r.latency_err_analytical:+.1f} % |"
+        for r in table.itertuples()
+    ]
+
+
+def test_readme_latency_table_is_the_calibrated_files(table):
+    readme = (ROOT / "README.md").read_text()
+    missing = [row for row in readme_rows(table) if row not in readme]
+    assert not missing, missing
+
+
+def test_readme_summary_of_the_table(table):
+    vgg = table.set_index(["network", "layer"]).loc[("vgg16", "conv1_2")]
+    psum_wait = vgg["cycles_psum_in_noc"] / (vgg["latency_ms"] * 1e-3 * 200e6)
+    text = (
+        f"Every layer is within 16 % (mean |error| {100 * table['latency_err'].abs().mean():.1f} %)"
+        f"; CNNergy's fixed 23.1 GMAC/s misses the early VGG layers by up to "
+        f"{100 * table['latency_err_analytical'].abs().max():.0f} %. VGG conv1_2 spends "
+        f"{100 * psum_wait:.0f} % of its cycles waiting for psums"
+    )
+    mean = {k: f"{100 * table[k].abs().mean():.1f}" for k in
+            ("dram_err", "glb_err", "energy_err", "energy_err_analytical")}  # fmt: skip
+    text2 = (
+        f"DRAM accesses are within {mean['dram_err']} % on average (worst VGG conv1_2, "
+        f"{100 * vgg['dram_err']:+.0f} %), GLB accesses within {mean['glb_err']} % on average"
+    )
+    text3 = (
+        f"chip energy without DRAM within {mean['energy_err']} % on average (CNNergy "
+        f"{mean['energy_err_analytical']} %)"
+    )
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    assert table["latency_err"].abs().max() < 0.16
+    for quoted in (text, text2, text3):
+        assert quoted in readme, quoted
 
 
 def test_every_conv_layer_latency_within_25_percent(table):

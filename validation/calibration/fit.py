@@ -2,13 +2,14 @@
 
 Two stages, both on the fit set's layers and nothing else:
 
-1. Policy (integers and the on-chip weight's grid), by enumeration: every combination of
-   `PE_SET_CAPS` x `CHANNEL_SET_CAPS` x `GLB_KB_BYTES` x `ONCHIP_WEIGHT_GRID` maps the fit
+1. Policy (the mapper, integers and the on-chip weight's grid), by enumeration: the `energy`
+   mapper at each of `GLB_KB_BYTES`, and the `chip` mapper at every combination of
+   `PE_SET_CAPS` x `CHANNEL_SET_CAPS` x `GLB_KB_BYTES` x `ONCHIP_WEIGHT_GRID`, map the fit
    layers; a combination scores (mismatches, sse): `mismatches` counts the mapping fields that
    differ from the published mapping (AlexNet, Table III) plus the active-PE counts that differ
    from the measured ones; `sse` is the sum of squared log errors of total and processing
    latency, GLB and DRAM accesses at the uncalibrated energies. Ties (combinations the fit set
-   cannot tell apart) go to the tightest caps (a cap is a bound on the compiler's choices, and
+   cannot tell apart) go to the `energy` mapper (it has no parameter to fit), then to the tightest caps (a cap is a bound on the compiler's choices, and
    the largest value the fit set shows is the estimate of a bound), then to the GLB's physical
    kB (25 banks of 512 x 64 bit = 100 x 1024 bytes), then to the median on-chip weight.
 2. Continuous parameters (`CONTINUOUS`), by `scipy.optimize.least_squares` in log space within
@@ -46,7 +47,7 @@ from accelsim.errors import AccelsimError
 from accelsim.hardware import Accelerator, resolve_accelerator
 from accelsim.models.silicon import SILICON, chip_mapping_frame
 
-POLICY_FIELDS = ("max_pe_sets", "max_channel_sets", "glb_kb_bytes", "onchip_weight")
+POLICY_FIELDS = ("mapper", "max_pe_sets", "max_channel_sets", "glb_kb_bytes", "onchip_weight")
 CONTINUOUS = ("static_power_w", "dram_link_efficiency", *FITTED_ENERGY_FIELDS)
 """The continuous parameters, in the order of the optimiser's vector."""
 
@@ -150,7 +151,7 @@ def predictions(config: Accelerator, network: str) -> pd.DataFrame:
     for _, meas in silicon_frame(network).iterrows():
         layer = net.layer(meas["layer"])
         first = net.reads_image(layer)
-        mapping = choose_mapping(layer, cfg, batch, first, "chip")
+        mapping = choose_mapping(layer, cfg, batch, first)  # the calibration's mapper
         key = (network, layer.name, str(mapping), cfg.hardware, cfg.rlc)
         if key not in _RUNS:
             plan = make_plan(layer, cfg.hardware, mapping, batch, first, cfg.rlc)
@@ -199,18 +200,31 @@ def _mismatches(frame: pd.DataFrame, network: str) -> int:
 
 
 POLICY_GRID = (PE_SET_CAPS, CHANNEL_SET_CAPS, GLB_KB_BYTES, ONCHIP_WEIGHT_GRID)
-"""The values enumerated for each of `POLICY_FIELDS`."""
+"""The values enumerated for the `chip` mapper's fields (`POLICY_FIELDS` after the mapper)."""
+
+
+def policy_combinations(grid: tuple[tuple, ...] = POLICY_GRID) -> list[dict[str, object]]:
+    """The `energy` mapper at each GLB convention (its other fields, which only the `chip`
+    mapper reads, at their defaults), then the `chip` mapper at every combination of `grid`."""
+    default = Calibration()
+    energy = [
+        {"mapper": "energy", "max_pe_sets": default.max_pe_sets,
+         "max_channel_sets": default.max_channel_sets, "glb_kb_bytes": kb,
+         "onchip_weight": default.onchip_weight}
+        for kb in grid[2]
+    ]  # fmt: skip
+    chip = [dict(zip(POLICY_FIELDS, ("chip", *values), strict=True)) for values in product(*grid)]
+    return energy + chip
 
 
 def policy_table(
     base: Accelerator, network: str, grid: tuple[tuple, ...] = POLICY_GRID
 ) -> list[tuple[dict[str, object], pd.DataFrame]]:
-    """Every policy combination of the grid and its predictions for every measured layer of
-    `network` (uncalibrated continuous parameters). Computed once per network: any fit set of its
-    layers (leave-one-out included) scores these rows."""
+    """Every policy combination (`policy_combinations`) and its predictions for every measured
+    layer of `network` (uncalibrated continuous parameters). Computed once per network: any fit
+    set of its layers (leave-one-out included) scores these rows."""
     rows = []
-    for values in product(*grid):
-        combo = dict(zip(POLICY_FIELDS, values, strict=True))
+    for combo in policy_combinations(grid):
         acc = replace(base, calibration=replace(base.calibration, **combo))
         rows.append((combo, predictions(acc, network)))
     return rows
@@ -232,8 +246,8 @@ def choose_policy(
 
     def rule(c: dict[str, object]) -> tuple:
         median = weights[(len(weights) - 1) // 2]
-        return (c["max_pe_sets"], c["max_channel_sets"], -int(c["glb_kb_bytes"]),
-                abs(math.log(float(c["onchip_weight"]) / median)))  # fmt: skip
+        return (c["mapper"] != "energy", c["max_pe_sets"], c["max_channel_sets"],
+                -int(c["glb_kb_bytes"]), abs(math.log(float(c["onchip_weight"]) / median)))  # fmt: skip
 
     return min(tied, key=rule), best, len(tied)
 

@@ -105,18 +105,21 @@ def energy_lower_bounds(
 
 
 def choose_mapping(
-    layer: ConvLayer, config: Accelerator, batch: int, first_layer: bool, policy: str = "chip"
+    layer: ConvLayer, config: Accelerator, batch: int, first_layer: bool, policy: str | None = None
 ) -> RSMapping:
-    """The mapper (`dataflows.row_stationary.best_mapping`) with the fast engine as evaluator.
+    """The mapper (`dataflows.row_stationary.best_mapping`) with the fast engine as evaluator;
+    `policy` None is the accelerator's calibration's (`Calibration.mapper`).
 
     Mappings are chosen with clock and control energy included whatever the report shows, so
     `--no-control` changes reported energies only. The `energy` policy simulates its candidates
     in order of `energy_lower_bounds` and skips those whose bound exceeds the best energy
-    simulated so far: the mapping of simulating them all, with fewer simulations."""
+    simulated so far: the mapping of simulating every legal mapping, with a few dozen
+    simulations (`best_mapping`)."""
     config = applied(config)
     cal = config.calibration
     return best_mapping(
-        layer, config.hardware, _ranked(config).energy, batch, first_layer, policy=policy,
+        layer, config.hardware, _ranked(config).energy, batch, first_layer,
+        policy=policy or cal.mapper,
         max_pe_sets=cal.max_pe_sets,
         max_channel_sets=cal.max_channel_sets,
         onchip_weight=cal.onchip_weight,
@@ -139,7 +142,7 @@ def prepare_layer(
     mapping: RSMapping | None = None,
     batch: int | None = None,
     first_layer: bool = False,
-    policy: str = "chip",
+    policy: str | None = None,
 ) -> tuple[RSMapping, int, RSPlan]:
     """The mapping (chosen unless given, else checked), the batch and the plan of one layer."""
     config = applied(config)
@@ -180,7 +183,7 @@ def simulate_layer(
     batch: int | None = None,
     engine: str = "fast",
     first_layer: bool = False,
-    policy: str = "chip",
+    policy: str | None = None,
 ) -> RSLayerResult:
     """Map (unless `mapping` is given) and simulate one conv/FC layer for a batch of images.
 
@@ -197,7 +200,7 @@ def simulate_network(
     config: Accelerator,
     batch: int | None = None,
     engine: str = "fast",
-    policy: str = "chip",
+    policy: str | None = None,
     mappings: dict[str, RSMapping] | None = None,
 ) -> list[RSLayerResult]:
     """Every conv/FC layer in order; `mappings` pins the layers it names, `policy` maps the rest.
