@@ -15,6 +15,7 @@ median of the repeats, the goal, ratios, peak RSS) goes to `--out` as markdown.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import math
 import os
@@ -213,7 +214,9 @@ def main() -> int:
         f"`python benchmarks/issue13.py --repeats {n}` on {os.cpu_count()} cores, "
         f"{time.strftime('%Y-%m-%d')}, load average {load[0]:.1f} / {load[1]:.1f} / "
         f"{load[2]:.1f} at the end. Times: min / median of the repeats (wall clock of a fresh "
-        "process; CPU: user + system of that process); peak RSS: the largest of the processes.",
+        "process; CPU: user + system of that process); peak RSS: the largest of the processes. "
+        f"accelsim installed {'with' if importlib.util.find_spec('scipy') else 'without'} scipy "
+        "(the `calibrate` extra; numba imports scipy.linalg whenever it is installed).",
         "",
         "| what | wall min / median | CPU min | goal | peer, ratio | peak RSS |",
         "|---|---|---|---|---|---|",
