@@ -154,6 +154,12 @@ FIRST_CANDIDATES = 32
 """Ranked candidates the exact `energy` search takes first; it takes 4x more while the last one
 ranked could still beat the best simulated energy."""
 
+STREAMED_CANDIDATES = 2048
+"""Most candidates the exact `energy` search asks the streaming kernel for; past that it ranks
+every legal mapping at once (`rank_mappings`, the same order) and bounds them all, which is
+cheaper than streaming ever longer prefixes (1x1 layers, whose time is the buses', not the MACs'
+or the link's, can need a hundred thousand)."""
+
 
 def best_mapping(
     layer: ConvLayer,
@@ -166,7 +172,7 @@ def best_mapping(
     top: int = FIRST_CANDIDATES,
     max_pe_sets: int | None = MAX_PE_SETS,
     rlc: RlcFormat | None = None,
-    bound: Callable[[list[RSMapping]], list[float]] | None = None,
+    bound: Callable[[np.ndarray], np.ndarray] | None = None,
     max_channel_sets: int = CHIP_MAX_CHANNEL_SETS,
     onchip_weight: float = CHIP_ONCHIP_WEIGHT,
 ) -> RSMapping:
@@ -179,10 +185,11 @@ def best_mapping(
     bound of its simulated energy, so the streaming kernel (`search.search_mappings`) gives
     candidates in order of that bound, `top` first and 4x more while the last could still win,
     and no mapping left out can beat the one chosen; the result is that of simulating every
-    legal mapping, after a few dozen simulations. A bigger GLB or array only adds legal
-    mappings, so it never raises the chosen energy. `bound(candidates)`, when given, is a
-    tighter lower bound per candidate (`cycle_lower_bounds` priced): candidates are simulated in
-    its order and skipped once it exceeds the best energy simulated. `max_pe_sets`,
+    legal mapping, after a few dozen simulations (past `STREAMED_CANDIDATES` every legal mapping
+    is ranked at once, in the same order). A bigger GLB or array only adds legal mappings, so it
+    never raises the chosen energy. `bound(rows)`, when given, is a tighter lower bound per
+    candidate row (`cycle_lower_bounds` priced): candidates are simulated in its order and
+    skipped once it exceeds the best energy simulated. `max_pe_sets`,
     `max_channel_sets` and `onchip_weight` are the `chip` policy's parameters (a calibration's,
     `accelsim.calibration`).
     """
@@ -205,34 +212,41 @@ def best_mapping(
 
     if not refine:
         return RSMapping(*map(int, search(1)[0][0]))
-    return _exact_energy_mapping(search, evaluate, bound, batch, top)
+
+    def every() -> tuple[np.ndarray, np.ndarray]:
+        return rank_mappings(layer, hw, table, batch, first_layer, "energy", None, rlc)
+
+    return _exact_energy_mapping(search, every, evaluate, bound, batch, top)
 
 
 def _exact_energy_mapping(
     search: Callable[[int], tuple[np.ndarray, np.ndarray]],
+    every: Callable[[], tuple[np.ndarray, np.ndarray]],
     evaluate: Callable[[RSMapping], tuple[float, int]],
-    bound: Callable[[list[RSMapping]], list[float]] | None,
+    bound: Callable[[np.ndarray], np.ndarray] | None,
     batch: int,
     top: int,
 ) -> RSMapping:
     """The `energy` policy's search (see `best_mapping`): `search(k)` gives the k best ranked
-    mappings and their ranked energies for the batch, a prefix of one total order."""
+    mappings and their ranked energies for the batch, a prefix of the total order in which
+    `every()` gives them all."""
     best: tuple[tuple[float, int], int] | None = None
     seen = 0  # candidates already simulated or bounded out
     count = top
     while True:
-        maps, ranked = search(count)
-        candidates = [RSMapping(*map(int, row)) for row in maps[seen:]]
-        no_bound = bound is None or not candidates
-        bounds = [float("-inf")] * len(candidates) if no_bound else bound(candidates)
-        for i in sorted(range(len(candidates)), key=lambda i: (bounds[i], i)):
+        whole = count > STREAMED_CANDIDATES
+        maps, ranked = every() if whole else search(count)
+        fresh = maps[seen:]
+        no_bound = bound is None or not len(fresh)
+        bounds = np.full(len(fresh), -np.inf) if no_bound else np.asarray(bound(fresh))
+        for i in np.lexsort((np.arange(len(fresh)), bounds)):
             if best is not None and bounds[i] > best[0][0]:
                 break  # this bound and every later one exceed the best simulated energy
-            key = evaluate(candidates[i])
-            if best is None or (key, seen + i) < best:
-                best = (key, seen + i)
+            key = evaluate(RSMapping(*map(int, fresh[i])))
+            if best is None or (key, seen + int(i)) < best:
+                best = (key, seen + int(i))
         seen = len(maps)
-        exhausted = len(maps) < count
+        exhausted = whole or len(maps) < count
         if exhausted or ranked[-1] / batch * (1.0 - RANK_BOUND_MARGIN) > best[0][0]:
             return RSMapping(*map(int, maps[best[1]]))
         count *= 4

@@ -46,6 +46,7 @@ from dataflows.row_stationary import search as search_module
 
 from .rs_mapper_cases import (
     COLUMNS,
+    NETWORKS,
     design,
     designs,
     layer_rows,
@@ -78,7 +79,11 @@ def test_golden_table_covers_every_design_and_layer(golden):
 def test_mapper_reproduces_the_reference_on_every_builtin_layer(
     golden, policy, rows, cols, bits, glb_kb
 ):
-    for network in ("alexnet", "vgg16", "googlenet", "squeezenet"):
+    # The exact `energy` search takes seconds on GoogLeNet's and SqueezeNet's 1x1 layers (their
+    # time is the buses', which the ranked lower bound does not see); their golden rows are
+    # checked for the `chip` policy, and the search itself on random layers below.
+    networks = NETWORKS if policy == "chip" else ("alexnet", "vgg16")
+    for network in networks:
         for row in layer_rows(network, rows, cols, bits, glb_kb, policy):
             assert row == golden[tuple(row[k] for k in KEY)], (network, row["layer"])
 
@@ -240,8 +245,10 @@ def test_energy_bounds_never_exceed_the_simulated_energy():
         simulated[mp] = simulated_energy(layer, CFG, mp, 2, False)
         return simulated[mp]
 
-    def bound(mps):
-        low = energy_lower_bounds(layer, CFG, mps, 2, False)
+    def bound(rows):
+        low = energy_lower_bounds(layer, CFG, rows, 2, False)
+        mps = [RSMapping(*map(int, row)) for row in rows]
+        assert list(low) == list(energy_lower_bounds(layer, CFG, mps, 2, False))
         bounds.update(zip(mps, low, strict=True))
         return low
 

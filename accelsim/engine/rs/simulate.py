@@ -84,17 +84,20 @@ dozen operations stay far below 10^-12."""
 def energy_lower_bounds(
     layer: ConvLayer,
     config: Accelerator,
-    mappings: list[RSMapping],
+    mappings: list[RSMapping] | np.ndarray,
     batch: int,
     first_layer: bool,
 ) -> np.ndarray:
-    """A lower bound of `simulated_energy` of each mapping, without simulating: its exact
-    closed-form counts (what the engines count) priced like `batch_energy` at
-    `cycle_lower_bounds`, less `BOUND_MARGIN`. Energy only grows with the cycles (clock energy,
+    """A lower bound of `simulated_energy` of each mapping (RSMapping or mapping rows), without
+    simulating: its exact closed-form counts (what the engines count) priced like
+    `batch_energy` at `cycle_lower_bounds`, less `BOUND_MARGIN`. Energy only grows with the cycles (clock energy,
     and control energy with it), operation by operation."""
     config = applied(config)
     hw = config.hardware
-    rows = np.array([mp.as_row() for mp in mappings], dtype=np.int64)
+    if isinstance(mappings, np.ndarray):  # mapping rows (m, n, e, p, q, r, t, g)
+        rows = np.atleast_2d(mappings).astype(np.int64)
+    else:
+        rows = np.array([mp.as_row() for mp in mappings], dtype=np.int64)
     counts = closed_form_counts(layer, hw, rows, batch, first_layer, config.rlc)
     cycles = cycle_lower_bounds(layer, hw, rows, batch, first_layer, config.rlc)
     nz = np.round(counts[:, COUNT_INDEX["macs"]] * (1.0 - layer.ifmap_zero)).astype(np.int64)
@@ -125,7 +128,7 @@ def choose_mapping(
         onchip_weight=cal.onchip_weight,
         evaluate=lambda mp: simulated_energy(layer, config, mp, batch, first_layer),
         rlc=config.rlc,
-        bound=lambda mps: list(energy_lower_bounds(layer, config, mps, batch, first_layer)),
+        bound=lambda rows: energy_lower_bounds(layer, config, rows, batch, first_layer),
     )  # fmt: skip
 
 
