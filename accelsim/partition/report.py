@@ -4,7 +4,6 @@ savings, the energy of every cut) or a sweep, as text, CSV or JSON."""
 from __future__ import annotations
 
 import json
-import math
 from typing import Any
 
 import pandas as pd
@@ -12,15 +11,7 @@ import pandas as pd
 from accelsim.partition.model import PartitionModel
 from accelsim.partition.sweep import bitrate_intervals
 from accelsim.report.output import frame_to_records, render
-
-
-def _plain(value: Any) -> Any:
-    """A JSON-ready scalar: numpy scalars unwrapped, non-finite floats as null."""
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
+from accelsim.report.text_render import json_value
 
 
 def header(model: PartitionModel, bits: int, bound: float | None) -> dict[str, Any]:
@@ -92,7 +83,7 @@ def point_report(
             "saving_vs_cloud": decision.saving_vs_cloud,
             "saving_vs_local": decision.saving_vs_local,
         }
-        payload = {k: _plain(v) for k, v in summary.items()}
+        payload = {k: json_value(v) for k, v in summary.items()}
         if intervals is not None:
             payload["bitrate_intervals"] = frame_to_records(intervals)
         if fmt == "parquet":  # the cuts as rows, the decision in the file's metadata
@@ -126,11 +117,11 @@ def sweep_report(
 ) -> str | bytes:
     """The best cut over a grid of bit rates and transmit powers."""
     if fmt == "json":
-        payload = {k: _plain(v) for k, v in header(model, bits, bound).items()}
+        payload = {k: json_value(v) for k, v in header(model, bits, bound).items()}
         payload["sweep"] = frame_to_records(frame)
         return json.dumps(payload, indent=2) + "\n"
     if fmt == "parquet":
         return render(
-            frame, fmt, extra={k: _plain(v) for k, v in header(model, bits, bound).items()}
+            frame, fmt, extra={k: json_value(v) for k, v in header(model, bits, bound).items()}
         )
     return render(frame, fmt)
