@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
 from typing import ClassVar
 
 from accelsim.errors import AccelsimError
@@ -130,3 +132,14 @@ class SpatialArray:
     @property
     def peak_macs_per_s(self) -> float:
         return self.num_pes * self.clock_hz
+
+    @property
+    def dram_clock_ratio(self) -> tuple[int, int]:
+        """Core cycles per DRAM link cycle as a fraction (num, den): 200 MHz / 60 MHz = (10, 3)."""
+        return _clock_ratio(self.clock_hz, self.dram_clock_hz)
+
+
+@lru_cache(maxsize=256)
+def _clock_ratio(clock_hz: float, dram_clock_hz: float) -> tuple[int, int]:
+    frac = Fraction(clock_hz / dram_clock_hz).limit_denominator(10_000)
+    return frac.numerator, frac.denominator

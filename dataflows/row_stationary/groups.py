@@ -70,16 +70,10 @@ def group_sets_fit(g: int, capped_sets: int, set_rows: int, set_cols: int, hw: S
     return min(capped_sets, fitting_sets(set_rows, set_cols, hw) // g)
 
 
-def ranked_cycles(
-    compute: np.ndarray, link: np.ndarray, g: np.ndarray, least: bool = False
-) -> np.ndarray:
-    """The time the mapper ranks mappings by. `chip` policy: MAC-bound plus DRAM link cycles,
-    one after the other; for pipelined group sets (g > 1) the larger of the two, which then
-    overlap. `least` (the `energy` policy): the larger of the two for every mapping, a time no
-    schedule beats (the PEs do every MAC, the link carries every word), so that the ranked
-    energy is a lower bound of the simulated one."""
-    if least:
-        return np.maximum(compute, link)
+def ranked_cycles(compute: np.ndarray, link: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """The time the `chip` policy ranks mappings by: MAC-bound plus DRAM link cycles, one after
+    the other; for pipelined group sets (g > 1) the larger of the two, which then overlap. (The
+    `energy` policy's is `timing.least_cycles`.)"""
     return np.where(g > 1, np.maximum(compute, link), compute + link)
 
 

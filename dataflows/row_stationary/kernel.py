@@ -21,15 +21,25 @@ P_RF_IF = 14  # ifmap scratchpad writes: passes*R*r*t*q*W*X
 P_RF_F = 15  # filter scratchpad writes per G*chunks*E: passes*R*r*t*p*q*S
 P_RF_PSUM = 16  # psum scratchpad writes from the NoC: (K-1)*M*F*X
 P_INTER = 17  # inter-PE transfers: K*M*F*X*(R*r-1)
-N_PAIR_COLS = 18
+P_OVERHEAD = 18  # filter loads and accumulation hops of a strip's passes: G/g*B*K*J*(d_f + h)
+P_FETCH = 19  # DRAM link cycles of a strip's passes' filter fetches: G/g*B*K*J*link(filters)
+P_IF_BUS = 20  # ifmap values on the bus per ifmap row of the batch: B*K*J*q*r*W
+P_PSUM_BUS = 21  # least psum output bus cycles: K*M*F*X // psum rate
+N_PAIR_COLS = 22
 
 # Columns of the row table (one row per (n, e), n at most what the GLB holds at q*r = m = 1).
-W_N, W_E, W_SETS, W_STRIPS, W_IF_ROWS, W_FILTERS, W_IF_UNIT, W_OF_UNIT, W_RF_F = range(9)
+W_N, W_E, W_SETS, W_STRIPS, W_IF_ROWS, W_FILTERS, W_IF_UNIT, W_OF_UNIT, W_RF_F, W_BLOCKS = range(10)
 # W_IF_ROWS: ifmap rows of the batch over all strips (G*batch*sum of (e'-1)U+R); W_FILTERS:
 # filter words moved (NoC = GLB reads = GLB writes = DRAM), M*C*R*S*G*chunks*strips for any
 # pair; W_IF_UNIT, W_OF_UNIT: GLB words per q*r and per filter, n*((e-1)U+R)*W and n*e*F;
-# W_RF_F: G*chunks*E.
-N_ROW_COLS = 9
+# W_RF_F: G*chunks*E; W_BLOCKS: chunks*strips.
+N_ROW_COLS = 10
+
+
+@numba.njit(cache=True)
+def link_cycles(words, vpb, num, den):
+    """Core cycles of a DRAM transfer of `words` (`timing.link_cycles`)."""
+    return -(-(-(-words // vpb) * num) // den)
 
 
 @numba.njit(cache=True)
@@ -40,9 +50,11 @@ def best_candidates(iv, fv, pairs, spans, rows, dram_if, dram_of, order, low, to
     `order`: blocks (m index x rows + row) in increasing lower bound `low`; `spans[m index]`:
     the pairs of that m, by increasing r*t. `dram_if[row, q*r index]`, `dram_of[row, m index]`:
     DRAM words of a channel group's ifmap loads and a filter block's ofmap write-backs over the
-    chunks and strips of a group. `iv`: GLB words, values per DRAM beat, chip policy, and
-    whether DRAM transfers overlap the passes (group sets: time is the larger of the two)."""
-    glb, vpb, chip, overlap = iv[0], iv[1], iv[2], iv[3]
+    chunks and strips of a group. `iv`: GLB words, values per DRAM beat, chip policy, whether
+    DRAM transfers overlap the passes (pipelined group sets), ifmap bus rate and the core /
+    DRAM clock ratio as num, den. The `chip` policy's time is MAC-bound plus link time (their
+    larger when pipelined); the `energy` policy's is `timing.least_cycles`."""
+    glb, vpb, chip, piped, rate_if, num, den = iv[0], iv[1], iv[2], iv[3], iv[4], iv[5], iv[6]
     rf0, mac_e, ratio, clock_hz, rf_j, inter_j = fv[0], fv[1], fv[2], fv[3], fv[4], fv[5]
     glb_j, dram_j, power, c_ratio, weight = fv[6], fv[7], fv[8], fv[9], fv[10]
     best_obj = np.zeros(top)
@@ -69,8 +81,19 @@ def best_candidates(iv, fv, pairs, spans, rows, dram_if, dram_of, order, low, to
                 + pairs[j, P_OF_WRITES] * dram_of[w, mi]
             )
             compute = pairs[j, P_COMPUTE] * rows[w, W_STRIPS]
-            link = float(-(-dram // vpb)) * ratio
-            cycles = max(float(compute), link) if overlap else float(compute) + link
+            if chip:
+                link = float(-(-dram // vpb)) * ratio
+                cycles = max(float(compute), link) if piped else float(compute) + link
+            else:
+                if_bus = pairs[j, P_IF_BUS] * rows[w, W_IF_ROWS] // rate_if
+                busy = pairs[j, P_OVERHEAD] * rows[w, W_BLOCKS]
+                busy += max(max(compute, if_bus), pairs[j, P_PSUM_BUS])
+                if piped:
+                    least = max(busy, link_cycles(dram, vpb, num, den))
+                else:
+                    least = max(busy, pairs[j, P_FETCH] * rows[w, W_BLOCKS])
+                    least += link_cycles(dram - filters, vpb, num, den)
+                cycles = float(least)
             rf_f = pairs[j, P_RF_F] * rows[w, W_RF_F]
             rf = rf0 + float(pairs[j, P_RF_IF]) + float(rf_f) + float(pairs[j, P_RF_PSUM])
             inter_e = float(pairs[j, P_INTER]) * inter_j

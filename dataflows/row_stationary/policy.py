@@ -35,6 +35,7 @@ from dataflows.row_stationary.groups import chip_group_sets, ranked_cycles
 from dataflows.row_stationary.legality import MAX_PE_SETS
 from dataflows.row_stationary.mapping import RSMapping, geometry
 from dataflows.row_stationary.search import search_mappings, widest_e
+from dataflows.row_stationary.timing import least_cycles
 
 CHIP_ONCHIP_WEIGHT = 0.05
 """Weight of on-chip (MAC, scratchpad, inter-PE, GLB) energy in the `chip` mapping objective.
@@ -84,20 +85,23 @@ def ranking_energy(
     mapper ranks mappings by.
 
     `chip`: cycles are MAC-bound plus the DRAM transfers, without overlap (pipelined group sets:
-    the larger of the two). `energy`: the larger of the two for every mapping, so that the
-    energy is a lower bound of the simulated energy (`groups.ranked_cycles`). Clock and control
-    energy are always in (`include_control` forced on), so what a report leaves out does not
-    change the mapping."""
+    the larger of the two; `groups.ranked_cycles`). `energy`: `timing.least_cycles`, at most
+    what the engines count, so that the energy is a lower bound of the simulated energy. Clock
+    and control energy are always in (`include_control` forced on), so what a report leaves out
+    does not change the mapping."""
+    maps = np.atleast_2d(np.asarray(maps, dtype=np.int64))
     counts = closed_form_counts(layer, hw, maps, batch, first_layer, rlc)
     nonzero = np.round(counts[:, COUNT_INDEX["macs"]] * (1.0 - float(layer.ifmap_zero)))
     accesses = access_counts(counts, nonzero)
-    link = dram_link_cycles(hw, accesses.dram_accesses)
-    cycles = ranked_cycles(
-        compute_cycles(layer, maps, batch),
-        link,
-        group_sets(np.atleast_2d(maps)),
-        least=policy == "energy",
-    )
+    compute = compute_cycles(layer, maps, batch)
+    if policy == "energy":
+        rows = np.column_stack([maps[:, :7], group_sets(maps)])
+        filters = counts[:, COUNT_INDEX["dram_filter_reads"]]
+        least = least_cycles(layer, hw, rows, batch, compute, accesses.dram_accesses, filters)
+        cycles = least.astype(np.float64)
+    else:
+        link = dram_link_cycles(hw, accesses.dram_accesses)
+        cycles = ranked_cycles(compute, link, group_sets(maps))
     energy = energy_from_counts(
         accesses, replace(table, include_control=True), cycles / hw.clock_hz
     )
@@ -121,9 +125,9 @@ def rank_mappings(
     clock energy of the MAC-bound time plus DRAM transfer time + CHIP_ONCHIP_WEIGHT x on-chip
     energy (ties: lower on-chip energy). It is how the chip's mappings trade array use against
     DRAM traffic: they ignore NoC bandwidth, which is why VGG-16's early layers run 4-5x slower
-    than their MACs need. `energy`: total energy (data + clock + control) at the larger of the
-    MAC-bound and DRAM link time, a lower bound of the simulated energy that `best_mapping`
-    searches in (ties: fewer cycles).
+    than their MACs need. `energy`: total energy (data + clock + control) at
+    `timing.least_cycles`, a lower bound of the simulated energy that `best_mapping` searches
+    in (ties: fewer cycles).
     """
     if policy not in POLICIES:
         raise AccelsimError(f"mapping policy must be one of {', '.join(POLICIES)}, got '{policy}'")
@@ -157,8 +161,7 @@ ranked could still beat the best simulated energy."""
 STREAMED_CANDIDATES = 2048
 """Most candidates the exact `energy` search asks the streaming kernel for; past that it ranks
 every legal mapping at once (`rank_mappings`, the same order) and bounds them all, which is
-cheaper than streaming ever longer prefixes (1x1 layers, whose time is the buses', not the MACs'
-or the link's, can need a hundred thousand)."""
+cheaper than streaming ever longer prefixes when a layer's ranked energies crowd together."""
 
 
 def best_mapping(

@@ -45,6 +45,7 @@ from dataflows.row_stationary.enumeration import (
 from dataflows.row_stationary.groups import glb_buffers, group_set_choices, pipelined
 from dataflows.row_stationary.legality import glb_capacity_words
 from dataflows.row_stationary.mapping import LayerGeometry, geometry
+from dataflows.row_stationary.timing import ceil_div, link_cycles
 
 
 def widest_e(E: int, e: np.ndarray) -> np.ndarray:
@@ -77,22 +78,34 @@ def _counts_fit(geo: LayerGeometry, batch: int, rlc: RlcFormat) -> bool:
     return 64 * words * largest * (geo.R * geo.S + 1) < 2**63
 
 
+def _pair_key(hw: SpatialArray) -> tuple[int, ...]:
+    """What of the hardware the pair table depends on: the scratchpads and PEs, the bus rates
+    and the DRAM link (`_pair_table`)."""
+    num, den = hw.dram_clock_ratio
+    return (
+        hw.spad_ifmap_words, hw.spad_filter_words, hw.spad_psum_words, hw.num_pes,
+        hw.bits, hw.noc_filter_bits, hw.noc_psum_bits, hw.local_link_bits, hw.dram_bus_bits,
+        num, den,
+    )  # fmt: skip
+
+
 @lru_cache(maxsize=64)
 def _pair_table(
     geo: LayerGeometry,
     batch: int,
-    hw_spads: tuple[int, int, int, int],
+    hw_key: tuple[int, ...],
     max_channel_sets: int,
     g: int = 1,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The pairs of a layer (`P_*` columns; by m, then r*t), the span of each m's pairs, the m
     values and the q*r of each (q, r) index: what depends on the layer, the batch and the
-    scratchpads only (`hw_spads`: ifmap, filter, psum words and PEs), cached for design sweeps.
+    hardware's `_pair_key` only, cached for design sweeps (a GLB size changes none of it).
     With g group sets the G groups run in G/g blocks (ifmap loads, ofmap write-backs and MAC
     cycles per block); every other count is the same total as with g = 1."""
     from dataflows.row_stationary import kernel as k
 
-    spad_ifmap, spad_filter, spad_psum, num_pes = hw_spads
+    spad_ifmap, spad_filter, spad_psum, num_pes, bits = hw_key[:5]
+    filter_bits, psum_bits, local_bits, dram_bits, num, den = hw_key[5:]
     a_qr = qr_array(geo.C, geo.S, spad_ifmap, num_pes)
     a_qr = a_qr[a_qr[:, 1] <= max_channel_sets]
     a_ptm = ptm_array(geo.M, spad_psum)
@@ -119,6 +132,13 @@ def _pair_table(
     cols[:, k.P_RF_F] = passes * (R * r * t) * p * q * S
     cols[:, k.P_RF_PSUM] = (K - 1) * MFX
     cols[:, k.P_INTER] = K * MFX * (R * r - 1)
+    filters = g * p * t * q * r * R * S
+    per_strip = (G // g) * passes
+    hops = (R * r - 1) * ceil_div(p, local_bits // bits)
+    cols[:, k.P_OVERHEAD] = per_strip * (ceil_div(filters, filter_bits // bits) + hops)
+    cols[:, k.P_FETCH] = per_strip * ceil_div(ceil_div(filters, dram_bits // bits) * num, den)
+    cols[:, k.P_IF_BUS] = passes * (q * r) * W
+    cols[:, k.P_PSUM_BUS] = K * MFX // (psum_bits // bits)
     cols = cols[np.lexsort((r * t, m))]  # stable: within an (m, r*t), still in rank order
     ms, lo = np.unique(cols[:, k.P_M], return_index=True)
     spans = np.stack([lo, np.append(lo[1:], cols.shape[0])], axis=1)
@@ -171,6 +191,7 @@ def _row_table(
     cols[:, k.W_IF_UNIT] = units * n * rows_in[0] * geo.used_width
     cols[:, k.W_OF_UNIT] = units * n * e * geo.F
     cols[:, k.W_RF_F] = geo.G * chunks * geo.E
+    cols[:, k.W_BLOCKS] = chunks * strips
     return cols, (count * coded_if).sum(axis=(0, 1)), (count * coded_of).sum(axis=(0, 1))
 
 
@@ -247,9 +268,8 @@ def _search_group_sets(
     None when there is none; `es`, `caps`: the set widths, their most r*t and images."""
     from dataflows.row_stationary import kernel as k
 
-    spads = (hw.spad_ifmap_words, hw.spad_filter_words, hw.spad_psum_words, hw.num_pes)
     pairs, spans, ms, qrp = _pair_table(
-        geo, batch, spads, max_channel_sets if chip else hw.num_pes, g
+        geo, batch, _pair_key(hw), max_channel_sets if chip else hw.num_pes, g
     )
     if not (es.shape[0] and pairs.shape[0]):
         return None
@@ -260,18 +280,19 @@ def _search_group_sets(
     nz = np.round(macs * (1.0 - float(layer.ifmap_zero)))
     rf0 = macs + 3 * nz
     mac_e = nz * table.mac_j
-    overlap = pipelined(g) or not chip  # `groups.ranked_cycles`: the energy policy's least time
     low = _block_bounds(
         geo, batch, hw, table, rows, dram_if, dram_of, qrp, ms, chip, onchip_weight, rf0, mac_e,
-        geo.G // g, overlap,
+        g,
     )  # fmt: skip
     if not _counts_fit(geo, batch, rlc):
         low[np.isfinite(low)] = -np.inf  # counts could wrap: no bound holds, visit every block
     order = np.argsort(low, axis=None, kind="stable")[: int((low < np.inf).sum())]
+    num, den = hw.dram_clock_ratio
     ints = np.array(
-        [glb_capacity_words(hw), hw.dram_bus_bits // hw.bits, int(chip), int(overlap)],
+        [glb_capacity_words(hw), hw.dram_bus_bits // hw.bits, int(chip), int(pipelined(g)),
+         hw.noc_ifmap_bits // hw.bits, num, den],
         dtype=np.int64,
-    )
+    )  # fmt: skip
     floats = np.array(
         [rf0, mac_e, ratio, hw.clock_hz, table.rf_j, table.inter_pe_j, table.glb_j,
          table.dram_j, table.clock_power_w, cc / (1.0 - cc), onchip_weight],
@@ -302,8 +323,7 @@ def _block_bounds(
     onchip_weight: float,
     rf0: float,
     mac_e: float,
-    group_blocks: int,
-    overlap: bool,
+    g: int,
 ) -> np.ndarray:
     """A lower bound of the objective of every candidate of each (m, row) block, shape (m, rows);
     +inf where no candidate is legal (its smallest allocation, q*r = 1, overflows the GLB).
@@ -312,11 +332,14 @@ def _block_bounds(
     at the least K x (loads of one group) over every q*r, filter traffic and ofmap write-backs
     exact, MAC-bound cycles with the most sets, filter scratchpad writes exact (M*C*R*S per
     G*chunks*E for every pair), GLB ifmap accesses at passes = B*K (J = 1), psums at K = 1,
-    every other count 0. Every operation is monotone, so the float result is a bound.
-    `group_blocks`: G / g, the blocks of g groups the groups run in; `overlap`: the ranked time
-    is the larger of MAC-bound and DRAM time (pipelined group sets), not their sum."""
+    every other count 0. Every operation is monotone, so the float result is a bound. The time
+    is the policy's on these counts: `chip`, MAC-bound and link cycles (the larger of the two
+    for pipelined group sets, g > 1, else their sum); `energy`, with one GLB allocation the
+    MAC-bound cycles plus the link's for ifmaps and ofmaps (`timing.least_cycles`), and at
+    least the link's for every word."""
     from dataflows.row_stationary import kernel as k
 
+    group_blocks = geo.G // g  # the blocks of g groups the groups run in
     B = (geo.M // ms)[:, None]
     X = _int64(geo.G * batch * geo.E)
     if_min = (dram_if * (geo.C // qrp)[None, :]).min(axis=1)[None, :]
@@ -328,9 +351,15 @@ def _block_bounds(
         * _int64(group_blocks * batch * geo.F * geo.S)
         * (mc // rows[:, k.W_SETS])
     )
-    vpb = hw.dram_bus_bits // hw.bits
-    link = (-(-dram // vpb)).astype(np.float64) * (hw.clock_hz / hw.dram_clock_hz)
-    cycles = np.maximum(compute, link) if overlap else compute.astype(np.float64) + link
+    if chip:
+        vpb = hw.dram_bus_bits // hw.bits
+        link = (-(-dram // vpb)).astype(np.float64) * (hw.clock_hz / hw.dram_clock_hz)
+        cycles = np.maximum(compute, link) if pipelined(g) else compute.astype(np.float64) + link
+    else:
+        least = np.maximum(compute, link_cycles(hw, dram))
+        if not pipelined(g):
+            least = np.maximum(least, compute + link_cycles(hw, dram - filters))
+        cycles = least.astype(np.float64)
     rf_f = _int64(geo.M * geo.C * geo.R * geo.S) * rows[None, :, k.W_RF_F]
     rf = rf0 + rf_f.astype(np.float64)
     glb = (

@@ -1,7 +1,7 @@
 """The `energy` mapper is exact and sound: it picks the lowest simulated energy of every legal
 mapping (checked by simulating them all on random small layers and arrays), the ranked energy it
-searches by is a lower bound of the simulated one, and a bigger GLB or array never raises the
-energy it chooses."""
+searches by is a lower bound of the simulated one (its time at most the engines' cycles), and a
+bigger GLB or array never raises the energy it chooses."""
 
 from __future__ import annotations
 
@@ -12,10 +12,22 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from accelsim.engine.rs.plan import make_plan
+from accelsim.engine.rs.run import cycle_lower_bounds, run_plan
 from accelsim.engine.rs.simulate import choose_mapping, simulated_energy
 from accelsim.errors import LayerRefused
 from accelsim.hardware import resolve_accelerator
-from dataflows.row_stationary import RSMapping, enumerate_mappings, rank_mappings
+from dataflows.row_stationary import (
+    COUNT_INDEX,
+    RSMapping,
+    access_counts,
+    closed_form_counts,
+    compute_cycles,
+    dram_link_cycles,
+    enumerate_mappings,
+    rank_mappings,
+    ranking_energy,
+)
 
 from .test_row_stationary_mapper_equivalence import small_designs
 
@@ -67,6 +79,33 @@ def test_ranked_energy_is_a_lower_bound_of_the_simulated_energy(case):
     for row, energy in zip(maps, ranked, strict=True):
         simulated, _ = simulated_energy(layer, config, RSMapping(*map(int, row)), batch, first)
         assert energy / batch <= simulated * (1 + 1e-12)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=small_designs())
+def test_ranked_time_lies_between_the_old_bound_and_the_simulated_cycles(case):
+    """`timing.least_cycles` is at least the larger of the MAC-bound and DRAM link time (the
+    bound it replaced), at most `cycle_lower_bounds`, and so at most what the engine counts."""
+    layer, config, batch, first = case
+    hw = config.hardware
+    maps = enumerate_mappings(layer, hw, batch, None)
+    if not len(maps):
+        return
+    energy = replace(config.energy, include_control=True)
+    _, ranked = ranking_energy(layer, hw, energy, maps, batch, first, config.rlc, "energy")
+    counts = closed_form_counts(layer, hw, maps, batch, first, config.rlc)
+    nonzero = np.round(counts[:, COUNT_INDEX["macs"]] * (1.0 - layer.ifmap_zero))
+    link = dram_link_cycles(hw, access_counts(counts, nonzero).dram_accesses)
+    old = np.maximum(compute_cycles(layer, maps, batch), link)
+    assert np.all(ranked >= old * (1 - 1e-12))
+    bounds = cycle_lower_bounds(layer, hw, maps, batch, first, config.rlc)
+    assert np.all(ranked <= bounds)
+    for row in maps[:: max(1, len(maps) // 8)]:
+        plan = make_plan(layer, hw, RSMapping(*map(int, row)), batch, first, config.rlc)
+        assert (
+            ranking_energy(layer, hw, energy, row, batch, first, config.rlc, "energy")[1][0]
+            <= (run_plan(plan, "fast")[2])
+        )
 
 
 @SETTINGS

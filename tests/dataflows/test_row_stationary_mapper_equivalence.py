@@ -79,11 +79,7 @@ def test_golden_table_covers_every_design_and_layer(golden):
 def test_mapper_reproduces_the_reference_on_every_builtin_layer(
     golden, policy, rows, cols, bits, glb_kb
 ):
-    # The exact `energy` search takes seconds on GoogLeNet's and SqueezeNet's 1x1 layers (their
-    # time is the buses', which the ranked lower bound does not see); their golden rows are
-    # checked for the `chip` policy, and the search itself on random layers below.
-    networks = NETWORKS if policy == "chip" else ("alexnet", "vgg16")
-    for network in networks:
+    for network in NETWORKS:
         for row in layer_rows(network, rows, cols, bits, glb_kb, policy):
             assert row == golden[tuple(row[k] for k in KEY)], (network, row["layer"])
 

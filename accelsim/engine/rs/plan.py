@@ -9,8 +9,6 @@ kernel does.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
-from functools import lru_cache
 
 import numpy as np
 
@@ -80,13 +78,7 @@ class RSPlan:
 
 def clock_ratio(hw: SpatialArray) -> tuple[int, int]:
     """Core cycles per DRAM link cycle as a fraction num/den (200 MHz / 60 MHz = 10/3)."""
-    return _clock_ratio(hw.clock_hz, hw.dram_clock_hz)
-
-
-@lru_cache(maxsize=256)
-def _clock_ratio(clock_hz: float, dram_clock_hz: float) -> tuple[int, int]:
-    frac = Fraction(clock_hz / dram_clock_hz).limit_denominator(10_000)
-    return frac.numerator, frac.denominator
+    return hw.dram_clock_ratio
 
 
 def _last(total: int, size: int) -> int:

@@ -72,6 +72,13 @@ def cycle_lower_bounds(
     step's psums after the first step. The DRAM link runs its transfers one at a time (every
     pass's filters, every channel group's ifmap load, every block's ofmap write-back), so the
     total is also at least their sum. The bound is the larger of the two.
+
+    With one GLB allocation (g = 1) the link and the array take turns: a channel group's ifmap
+    load starts when the previous pass ends and its first pass waits for it, the next load waits
+    for a block's ofmap write-back, and a pass starts no earlier than the filters prefetched
+    during the previous one (the first pass's after their own fetch). So the total is at least
+    the sum over passes of the longer of the pass and its filter fetch, plus every ifmap load and
+    ofmap write-back: the first fetch pays for the last pass, which prefetches nothing.
     """
     rlc = as_format(rlc or hw.bits)
     geo = geometry(layer)
@@ -90,7 +97,9 @@ def cycle_lower_bounds(
     d_c = p * q * geo.S
     hops = (geo.R * r - 1) * _ceil(p, hw.local_link_bits // hw.bits)
     rate_if, rate_psum = hw.noc_ifmap_bits // hw.bits, hw.noc_psum_bits // hw.bits
+    f_link = link(flt)
     array = np.zeros(maps.shape[0], dtype=np.int64)
+    paced = np.zeros(maps.shape[0], dtype=np.int64)  # passes, each at least its filter fetch
     dram = np.zeros(maps.shape[0], dtype=np.int64)
     passes = np.zeros(maps.shape[0], dtype=np.int64)
     n_full, n_rem = batch // n, batch % n
@@ -115,12 +124,16 @@ def cycle_lower_bounds(
             )
             psums_in = np.maximum(steps_low, steps * d_out + d_c)  # later groups: psum input bus
             first_group = blocks * J  # passes of the first channel group
-            array += first_group * (d_f + steps_low + hops + d_out)
-            array += (blocks * K * J - first_group) * (d_f + psums_in + hops + d_out)
+            first_pass = d_f + steps_low + hops + d_out
+            later_pass = d_f + psums_in + hops + d_out
+            array += first_group * first_pass + (blocks * K * J - first_group) * later_pass
+            paced += first_group * np.maximum(first_pass, f_link)
+            paced += (blocks * K * J - first_group) * np.maximum(later_pass, f_link)
             dram += blocks * K * link(if_dram) + blocks * link(of_dram)
             passes += blocks * K * J
-    dram += passes * link(flt)
-    return np.maximum(array, dram)
+    serial = paced + dram  # g = 1: the array waits for every ifmap load and ofmap write-back
+    dram += passes * f_link
+    return np.where(g == 1, serial, np.maximum(array, dram))
 
 
 def check_work(plan: RSPlan, engine: str) -> None:
