@@ -100,7 +100,7 @@ def render(rows: list[dict], repeats: int) -> str:
     ]
     for r in rows:
         lines.append(
-            f"| {r['design']} | {r['network']} | {r['layers']} | {r['energy_s']:.2f} s | "
+            f"| {r['design']} | {r['network']} | {r['layers']} | {r['energy_s']:.3f} s | "
             f"{r['sims_min']} / {r['sims_median']:g} / {r['sims_max']} | {r['sims_total']} | "
             f"{r['chip_s']:.3f} s |"
         )
