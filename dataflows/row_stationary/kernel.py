@@ -8,7 +8,6 @@ cache, which watches the file of a cached function only, sees every constant the
 from __future__ import annotations
 
 import numba
-import numpy as np
 
 # Columns of the pair table (one row per (m, p, q, r, t) whose filters fit the scratchpad).
 P_M, P_P, P_Q, P_R, P_T, P_QI, P_RT, P_QRP, P_RANK = 0, 1, 2, 3, 4, 5, 6, 7, 8
@@ -43,9 +42,12 @@ def link_cycles(words, vpb, num, den):
 
 
 @numba.njit(cache=True)
-def best_candidates(iv, fv, pairs, spans, rows, dram_if, dram_of, order, low, top):
-    """The `top` best candidates, best first: (block, pair row, objective, tie) arrays and how
-    many.
+def best_candidates(
+    iv, fv, pairs, spans, rows, dram_if, dram_of, order, low, best_blk, best_j, best_obj, best_tie
+):
+    """Fill `best_blk`, `best_j`, `best_obj`, `best_tie` (length `top`, allocated by the caller:
+    numpy's allocators would each be compiled into the kernel) with the `top` best candidates,
+    best first: block, pair row, objective and tie; returns how many there are.
 
     `order`: blocks (m index x rows + row) in increasing lower bound `low`; `spans[m index]`:
     the pairs of that m, by increasing r*t. `dram_if[row, q*r index]`, `dram_of[row, m index]`:
@@ -57,10 +59,7 @@ def best_candidates(iv, fv, pairs, spans, rows, dram_if, dram_of, order, low, to
     glb, vpb, chip, piped, rate_if, num, den = iv[0], iv[1], iv[2], iv[3], iv[4], iv[5], iv[6]
     rf0, mac_e, ratio, clock_hz, rf_j, inter_j = fv[0], fv[1], fv[2], fv[3], fv[4], fv[5]
     glb_j, dram_j, power, c_ratio, weight = fv[6], fv[7], fv[8], fv[9], fv[10]
-    best_obj = np.zeros(top)
-    best_tie = np.zeros(top)
-    best_blk = np.zeros(top, dtype=np.int64)
-    best_j = np.zeros(top, dtype=np.int64)
+    top = best_obj.shape[0]
     kept = 0
     n_rows = rows.shape[0]
     for blk in order:
@@ -134,4 +133,4 @@ def best_candidates(iv, fv, pairs, spans, rows, dram_if, dram_of, order, low, to
             best_blk[pos] = blk
             best_j[pos] = j
             kept = min(kept + 1, top)
-    return best_blk, best_j, best_obj, best_tie, kept
+    return kept

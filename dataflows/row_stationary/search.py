@@ -298,8 +298,11 @@ def _search_group_sets(
          table.dram_j, table.clock_power_w, cc / (1.0 - cc), onchip_weight],
         dtype=np.float64,
     )  # fmt: skip
-    blk, pair, obj, tie, kept = k.best_candidates(
-        ints, floats, pairs, spans, rows, dram_if, dram_of, order, low.ravel(), top,
+    blk, pair = np.zeros(top, dtype=np.int64), np.zeros(top, dtype=np.int64)
+    obj, tie = np.zeros(top), np.zeros(top)
+    kept = k.best_candidates(
+        ints, floats, pairs, spans, rows, dram_if, dram_of, order, low.ravel(), blk, pair, obj,
+        tie,
     )  # fmt: skip
     if kept == 0:
         return None

@@ -174,12 +174,22 @@ def pass_steps(P, t0, nn, ee, psums_in, cycles):
     return o_end
 
 
-@numba.njit(cache=True)
-def simulate_fast(P):
+def simulate_fast(P: KernelPlan) -> tuple[np.ndarray, np.ndarray, int]:
     """Simulate one layer (a `KernelPlan`) for the whole batch; returns (counts, cycles by cause,
-    total cycles)."""
+    total cycles). The arrays are allocated here, not in the kernel: numpy's allocators would
+    each be compiled into it on a first run."""
     counts = np.zeros(N_COUNTS, dtype=np.int64)
     cycles = np.zeros(N_CAUSES, dtype=np.int64)
+    memo = np.zeros((8, N_CAUSES), dtype=np.int64)
+    memo_end = np.full(8, -1, dtype=np.int64)
+    return counts, cycles, int(simulate_layer(P, counts, cycles, memo, memo_end))
+
+
+@numba.njit(cache=True)
+def simulate_layer(P, counts, cycles, memo, memo_end):
+    """The fast engine's kernel: simulate one layer into `counts` and `cycles` (zeros) with
+    `memo` (zeros, 8 x causes) and `memo_end` (8 x -1), the per-kind pass memo; returns the
+    total cycles."""
     K = P.C // (P.q * P.r)
     B = P.M // P.m
     J = P.m // (P.p * P.t)
@@ -196,8 +206,6 @@ def simulate_fast(P):
     # A pass's steps depend on its kind only (chunk and strip full or last, psums in or not),
     # and shift with its start (every time in `pass_steps` is start + a fixed offset): each kind
     # is stepped once, its length and stalls by cause reused for every pass of the kind.
-    memo = np.zeros((8, N_CAUSES), dtype=np.int64)
-    memo_end = np.full(8, -1, dtype=np.int64)
     # The first pass's filters are fetched at cycle 0.
     link_free = flt_dram
     filt_ready = flt_dram
@@ -291,4 +299,4 @@ def simulate_fast(P):
                     counts[K_DRAM_OFMAP_WRITES] += P.of_dram[ck, sk]
     end = max(prev_end, link_free)
     cycles[C_DRAM] += end - prev_end
-    return counts, cycles, end
+    return end

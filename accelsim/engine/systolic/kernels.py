@@ -64,7 +64,6 @@ def ofmap_block(df: int, ar: int, t: int, ru: int) -> tuple[int, int, int]:
     return 2 * ar - 1, 0, t - 1
 
 
-@njit(cache=True, nogil=True)
 def ofmap_write_buffer(
     df: int,
     ar: int,
@@ -80,9 +79,37 @@ def ofmap_write_buffer(
     ev_amt: np.ndarray,
     part_line: np.ndarray,
     part_fill: np.ndarray,
+) -> tuple[int, np.ndarray]:
+    """Replay the ofmap write buffer (`_ofmap_write_buffer`); returns (n_events, info). The
+    info array is allocated here: numpy's allocators would each be compiled into the kernel."""
+    info = np.zeros(7, dtype=np.int64)
+    n_ev = _ofmap_write_buffer(
+        df, ar, ac, sr, sc, t, row_folds, col_folds, lines_per_fold, total_words, ev_line, ev_amt,
+        part_line, part_fill, info,
+    )  # fmt: skip
+    return n_ev, info
+
+
+@njit(cache=True, nogil=True)
+def _ofmap_write_buffer(
+    df: int,
+    ar: int,
+    ac: int,
+    sr: int,
+    sc: int,
+    t: int,
+    row_folds: int,
+    col_folds: int,
+    lines_per_fold: int,
+    total_words: int,
+    ev_line: np.ndarray,
+    ev_amt: np.ndarray,
+    part_line: np.ndarray,
+    part_fill: np.ndarray,
+    info: np.ndarray,
 ):
     """Replay the ofmap write buffer into the stall events `ev_line`, `ev_amt` (the demand line
-    and cycles of each stall); returns (n_events, info).
+    and cycles of each stall) and `info` (zeros); returns the number of events.
 
     info: [total_stalls, dram_writes, dram_first_cycle, dram_last_cycle, sram_first_out_cycle,
     sram_last_out_cycle, full] where full is 1 if the event arrays, 2 if the ring of partial
@@ -98,7 +125,6 @@ def ofmap_write_buffer(
     drain_size = total_words - active
     bw = ac
     lines_to_fill = (drain_size + bw - 1) // bw
-    info = np.zeros(7, dtype=np.int64)
     part_cap = part_line.shape[0]
     n_part = 0
     part_head = 0
@@ -204,7 +230,7 @@ def ofmap_write_buffer(
                 if cur_fill != 0:  # a forced drain flushes the partial line
                     if n_part - part_head == part_cap:
                         info[6] = 2
-                        return n_ev, info
+                        return n_ev
                     n_part, n_lines = _flush_partial(
                         part_line, part_fill, n_part, n_lines, cur_fill
                     )
@@ -231,7 +257,7 @@ def ofmap_write_buffer(
         if offset > 0:
             if n_ev == ev_line.shape[0]:
                 info[6] = 1
-                return n_ev, info
+                return n_ev
             ev_line[n_ev] = line
             ev_amt[n_ev] = offset
             n_ev += 1
@@ -240,7 +266,7 @@ def ofmap_write_buffer(
     if cur_fill != 0:
         if n_part - part_head == part_cap:
             info[6] = 2
-            return n_ev, info
+            return n_ev
         n_part, n_lines = _flush_partial(part_line, part_fill, n_part, n_lines, cur_fill)
         cur_fill = 0
     current = cycle
@@ -262,10 +288,9 @@ def ofmap_write_buffer(
     info[3] = dram_last
     info[4] = first_out
     info[5] = last_out
-    return n_ev, info
+    return n_ev
 
 
-@njit(cache=True, nogil=True)
 def read_buffer_stream(
     operand: int,
     df: int,
@@ -286,16 +311,53 @@ def read_buffer_stream(
     ev_line: np.ndarray,
     ev_amt: np.ndarray,
     n_ev: int,
+) -> np.ndarray:
+    """Replay one read buffer (`_read_buffer_stream`); returns its info array. The kernel's
+    arrays are allocated here: numpy's allocators would each be compiled into it."""
+    last_set = np.full(0 if all_new else space, -1, dtype=np.int32)
+    buf = np.empty(max(ar, ac), dtype=np.int64)
+    out = np.empty(6, dtype=np.int64)
+    _read_buffer_stream(
+        operand, df, ar, ac, sr, sc, t, row_folds, col_folds, lines_per_fold, items, all_new,
+        geom, pix, tap, ev_line, ev_amt, n_ev, last_set, buf, out,
+    )  # fmt: skip
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _read_buffer_stream(
+    operand: int,
+    df: int,
+    ar: int,
+    ac: int,
+    sr: int,
+    sc: int,
+    t: int,
+    row_folds: int,
+    col_folds: int,
+    lines_per_fold: int,
+    items: int,
+    all_new: bool,
+    geom: np.ndarray,
+    pix: np.ndarray,
+    tap: np.ndarray,
+    ev_line: np.ndarray,
+    ev_amt: np.ndarray,
+    n_ev: int,
+    last_set: np.ndarray,
+    buf: np.ndarray,
+    out: np.ndarray,
 ):
     """Replay one read buffer (operand 0 = ifmap, 1 = filter) over the layer's demand stream.
 
     geom: [K, H, W, overhang]. pix (3 x M): per output pixel the ifmap address of its window's
     first tap, its top row and left column; tap (3 x K): per filter tap the address offset, row and
     column within the window, so an ifmap address is pix[0, p] + tap[0, j] (empty where the window
-    overhangs). `space` is the operand's address-space size (for the dense lookup; unused when
-    `all_new`). Returns int64 info: [new words (DRAM
-    reads), triggers, cycle of the last trigger, 1 if two successive triggers share a cycle
-    (SCALE-Sim divides by zero there), first and last line with a request].
+    overhangs). `last_set`: -1 per address of the operand's address space, the dense lookup of
+    the set each address was last put in (empty when `all_new`); `buf`: scratch of max(ar, ac)
+    words. Fills `out` with int64 info: [new words (DRAM reads), triggers, cycle of the last
+    trigger, 1 if two successive triggers share a cycle (SCALE-Sim divides by zero there), first
+    and last line with a request].
     """
     kk = geom[0]
     h = geom[1]
@@ -303,8 +365,6 @@ def read_buffer_stream(
     overhang = geom[3] != 0
     first_line = -1
     last_line = -1
-    last_set = np.full(0 if all_new else space, -1, dtype=np.int32)
-    buf = np.empty(max(ar, ac), dtype=np.int64)
     pix0, pix1, pix2 = pix[0], pix[1], pix[2]
     tap0, tap1, tap2 = tap[0], tap[1], tap[2]
     new = 0
@@ -487,11 +547,9 @@ def read_buffer_stream(
                                 clash = 1
                             last_trig_cycle = cycle
                             triggers += 1
-    out = np.empty(6, dtype=np.int64)
     out[0] = new
     out[1] = triggers
     out[2] = last_trig_cycle
     out[3] = clash
     out[4] = first_line
     out[5] = last_line
-    return out

@@ -67,7 +67,7 @@ def _defined_in(path: Path) -> set[str]:
 def test_cached_kernels_read_only_globals_of_their_own_module():
     # numba freezes the globals a kernel reads and its on-disk cache watches one file only.
     kernels = _kernels()
-    assert {k.py_func.__name__ for k in kernels} >= {"simulate_fast", "pass_steps"}
+    assert {k.py_func.__name__ for k in kernels} >= {"simulate_layer", "pass_steps"}
     own = _defined_in(Path(fast.__file__))
     for kernel in kernels:
         loads = {
