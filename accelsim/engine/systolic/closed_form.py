@@ -35,6 +35,7 @@ import numpy as np
 from accelsim.engine.systolic.counters import GemmCounters
 from accelsim.engine.systolic.default_ifmap import default_ifmap_fetches
 from accelsim.engine.systolic.default_memory import default_counters
+from accelsim.engine.systolic.first_touch import ifmap_rereads_all_miss, sharing_pairs
 from accelsim.engine.systolic.scalesim_memory import (
     PREFETCH_WORDS_PER_CYCLE,
     _Job,
@@ -248,67 +249,6 @@ def _os_filter_tiles(gemm: ConvGemm, m: SystolicMapping, window: int) -> tuple[i
                 new += window - fill
     line = -1 if last is None else fold_request_line("filter", m, *last)
     return new, line
-
-
-def sharing_pairs(gemm: ConvGemm) -> list[tuple[int, int]]:
-    """(tap difference d > 0, pixel difference) of the pixel pairs whose windows share words.
-
-    Pixel p + de * F + df reads the word pixel p reads at tap j at tap j - d, d = U * C *
-    (de * S + df), for every de, df with overlapping windows (de * U < R, |df| * U < S)."""
-    u, c, s = gemm.stride, gemm.channels, gemm.filter_width
-    lim = min((s - 1) // u, gemm.out_width - 1)
-    pairs = []
-    for de in range(min((gemm.filter_height - 1) // u, gemm.out_height - 1) + 1):
-        for df in range(-lim, lim + 1):
-            if de * s + df > 0:
-                pairs.append((u * c * (de * s + df), de * gemm.out_width + df))
-    return pairs
-
-
-def ifmap_rereads_all_miss(gemm: ConvGemm, m: SystolicMapping, window: int) -> bool:
-    """True when every WS or IS ifmap request is provably a first touch (no overhang).
-
-    As in `filter_rereads_all_miss`: if at least window - 1 requests lie between any two
-    requests of a word, by induction over time every request misses. Two requests of a word
-    have taps d apart (`sharing_pairs`), so fold(j + d) >= fold(j) + d // rows, and the tap
-    folds strictly between them, each a known number of requests, bound the gap: WS (all pixels
-    per fold) within a pass and across the wrap to the next pass (and the same request comes
-    back a whole pass later); IS within a column fold of pixels, or across column folds (the
-    folds after the first tap in its column fold, those before the second in its own, and the
-    whole column folds between).
-    """
-    if gemm.has_overhang or m.dataflow not in ("ws", "is"):
-        return False
-    ar, ac, k = m.rows, m.cols, gemm.k
-    if m.dataflow == "ws" and m.col_folds > 1 and gemm.m * k < window:
-        return False  # a request comes back a pass (M x K requests) later
-    tap_folds = m.row_folds
-    ru_min = min(ar, m.rows_used(tap_folds - 1))
-    need = window - 1
-    for d, dp in sharing_pairs(gemm):
-        q = d // ar
-        if m.dataflow == "ws":
-            if (q - 1) * gemm.m * ar < need:
-                return False
-            if m.col_folds > 1 and (tap_folds - 2 - q) * gemm.m * ru_min < need:
-                return False
-            continue
-        cu_last = m.cols_used(m.col_folds - 1)
-        if dp + 1 <= max(ac, cu_last):  # both pixels may share a column fold
-            cu_both = ac if dp + 1 > cu_last else min(ac, cu_last)
-            if (q - 1) * ar * cu_both < need:
-                return False
-        between = max(0, dp // ac - 1) * k * ac  # whole column folds between the two
-        cu_min = min(ac, cu_last)
-        last_f2 = (k - 1 - d) // ar  # the earlier-read tap j is in fold f2, j + d later
-        worst = None
-        for f2 in {0, last_f2, min(last_f2, max(0, tap_folds - 2 - q))}:
-            after = max(0, tap_folds - 1 - min(tap_folds - 1, f2 + q + 1))
-            gap = between + ru_min * ac * after + ar * cu_min * f2
-            worst = gap if worst is None else min(worst, gap)
-        if worst is not None and worst < need:
-            return False
-    return True
 
 
 def _pixel_reach(gemm: ConvGemm, p: int) -> tuple[int, int]:

@@ -313,15 +313,38 @@ def read_buffer_stream(
     n_ev: int,
 ) -> np.ndarray:
     """Replay one read buffer (`_read_buffer_stream`); returns its info array. The kernel's
-    arrays are allocated here: numpy's allocators would each be compiled into it."""
-    last_set = np.full(0 if all_new else space, -1, dtype=np.int32)
+    arrays are allocated here: numpy's allocators would each be compiled into it.
+
+    The lookup of resident words is a dense array over the address space when that is at most
+    `DENSE_LOOKUP_WORDS`, else a hash table sized by the buffer (`resident_table_slots`): its
+    memory, and the cache misses of a lookup, stay bounded by the SRAM, not by the batch."""
+    dense = not all_new and space <= DENSE_LOOKUP_WORDS
+    last_set = np.full(space if dense else 0, -1, dtype=np.int32)
+    slots = 0 if all_new or dense else resident_table_slots(items)
+    table_key = np.empty(slots, dtype=np.int64)
+    table_epoch = np.full(slots, -1, dtype=np.int64)
     buf = np.empty(max(ar, ac), dtype=np.int64)
     out = np.empty(6, dtype=np.int64)
     _read_buffer_stream(
         operand, df, ar, ac, sr, sc, t, row_folds, col_folds, lines_per_fold, items, all_new,
-        geom, pix, tap, ev_line, ev_amt, n_ev, last_set, buf, out,
+        geom, pix, tap, ev_line, ev_amt, n_ev, last_set, table_key, table_epoch, buf, out,
     )  # fmt: skip
     return out
+
+
+DENSE_LOOKUP_WORDS = 1 << 24
+"""Largest address space (words) whose resident-set lookup is a dense array (int32 per word,
+64 MB): about twice as fast per request as the hash table. Larger spaces (VGG-16's first ifmap
+at batch 16 and more) use the hash table, whose size is bounded by the buffer, not the batch."""
+
+FIBONACCI_HASH = -7046029254386353131
+"""2^64 / golden ratio as a signed 64-bit integer: multiplicative hashing of word addresses."""
+
+
+def resident_table_slots(items: int) -> int:
+    """Slots of the resident-word hash table: a power of two at least twice the most words one
+    group can hold (SETS_ACTIVE sets of `items` words; the table is emptied at every tumble)."""
+    return 1 << max(4, (2 * SETS_ACTIVE * items).bit_length())
 
 
 @njit(cache=True, nogil=True)
@@ -345,6 +368,8 @@ def _read_buffer_stream(
     ev_amt: np.ndarray,
     n_ev: int,
     last_set: np.ndarray,
+    table_key: np.ndarray,
+    table_epoch: np.ndarray,
     buf: np.ndarray,
     out: np.ndarray,
 ):
@@ -353,9 +378,13 @@ def _read_buffer_stream(
     geom: [K, H, W, overhang]. pix (3 x M): per output pixel the ifmap address of its window's
     first tap, its top row and left column; tap (3 x K): per filter tap the address offset, row and
     column within the window, so an ifmap address is pix[0, p] + tap[0, j] (empty where the window
-    overhangs). `last_set`: -1 per address of the operand's address space, the dense lookup of
-    the set each address was last put in (empty when `all_new`); `buf`: scratch of max(ar, ac)
-    words. Fills `out` with int64 info: [new words (DRAM reads), triggers, cycle of the last
+    overhangs). Resident words are looked up in `last_set` when it is not empty: -1 per address
+    of the operand's address space, the set each address was last put in; else in the hash
+    table `table_key`, `table_epoch` (a power of two of slots, epochs -1): a slot holds a word
+    put in since the group started at set `read_start` iff its epoch is `read_start`, so a
+    tumble empties the table without touching it, and linear probing stops at the first slot of
+    an older epoch (every slot before it was filled in this group). `buf`: scratch of
+    max(ar, ac) words. Fills `out` with int64 info: [new words (DRAM reads), triggers, cycle of the last
     trigger, 1 if two successive triggers share a cycle (SCALE-Sim divides by zero there), first
     and last line with a request].
     """
@@ -367,6 +396,13 @@ def _read_buffer_stream(
     last_line = -1
     pix0, pix1, pix2 = pix[0], pix[1], pix[2]
     tap0, tap1, tap2 = tap[0], tap[1], tap[2]
+    dense = last_set.shape[0] > 0
+    slots = table_key.shape[0]
+    mask = slots - 1
+    bits = 1
+    while (1 << bits) < slots:
+        bits += 1
+    shift = 64 - bits  # the hash is the top `bits` bits of addr x FIBONACCI_HASH
     new = 0
     elems = 0
     set_id = 0
@@ -533,9 +569,18 @@ def _read_buffer_stream(
                     last_line = line
                 for i in range(n):
                     addr = buf[i]
-                    if last_set[addr] >= read_start:
-                        continue
-                    last_set[addr] = set_id
+                    if dense:
+                        if last_set[addr] >= read_start:
+                            continue
+                        last_set[addr] = set_id
+                    else:
+                        slot = ((addr * FIBONACCI_HASH) >> shift) & mask
+                        while table_epoch[slot] == read_start and table_key[slot] != addr:
+                            slot = (slot + 1) & mask
+                        if table_epoch[slot] == read_start:
+                            continue  # resident
+                        table_epoch[slot] = read_start
+                        table_key[slot] = addr
                     new += 1
                     elems += 1
                     if elems == items:

@@ -26,6 +26,7 @@ import numpy as np
 
 from accelsim.engine.systolic import kernels
 from accelsim.engine.systolic.counters import GemmCounters
+from accelsim.engine.systolic.first_touch import filter_rereads_all_miss, ifmap_rereads_all_miss
 from accelsim.errors import AccelsimError
 from accelsim.hardware.systolic import SystolicArray
 from dataflows.systolic import DATAFLOW_CODES, ConvGemm, SystolicMapping, sram_requests
@@ -72,24 +73,6 @@ def ifmap_tables(gemm: ConvGemm) -> tuple[np.ndarray, np.ndarray]:
     return pix, tap
 
 
-def filter_rereads_all_miss(mapping: SystolicMapping, gemm: ConvGemm, window: int) -> bool:
-    """True when every filter request is provably a miss (the window holds `window` words).
-
-    Filter tiles of different folds are disjoint, and within a fold every filter word is requested
-    once. In OS a tile (K x cols_used words) is re-read by each row fold of its column fold; in IS
-    every filter word is re-read once per column fold, after all K x N others. If the words
-    requested between two requests of a word are at least `window` - 1 first touches, a tumble
-    drops the word before it comes back (tumbles fall every `window` first touches), so by
-    induction over time every request is a first touch: DRAM reads = SRAM reads. (The kernel
-    also applies the OS rule column fold by column fold, when only some tiles are that large.)
-    """
-    if mapping.dataflow == "os":
-        return gemm.k * mapping.cols_used(mapping.col_folds - 1) >= window
-    if mapping.dataflow == "is":
-        return gemm.k * gemm.n >= window
-    return False
-
-
 @dataclass
 class _Job:
     """A GEMM between its write-buffer replay and its two read-buffer replays."""
@@ -113,9 +96,11 @@ def _read_buffer(job: _Job, operand: int) -> tuple[int, int, int, int, int]:
     overhang = operand == 0 and gemm.has_overhang  # some requests are empty (-1)
     if distinct < kernels.SETS_ACTIVE * items and not overhang:
         return distinct, 0, -1, -1, -1  # the window never tumbles: all reuse kept
+    window = kernels.SETS_ACTIVE * items
     all_new = not overhang and (
         reads == distinct  # each address read once: every request is a first touch
-        or (operand == 1 and filter_rereads_all_miss(mapping, gemm, kernels.SETS_ACTIVE * items))
+        or (operand == 1 and filter_rereads_all_miss(mapping, gemm, window))
+        or (operand == 0 and ifmap_rereads_all_miss(gemm, mapping, window))
     )
     space = distinct if operand == 1 else gemm.batch * gemm.height * gemm.width * gemm.channels
     if operand == 0 and not all_new:

@@ -31,13 +31,13 @@ from accelsim.engine.systolic.budget import MAX_CLOSED_FORM_FOLDS  # noqa: E402
 from accelsim.engine.systolic.closed_form import (  # noqa: E402
     block_line,
     default_closed_form,
-    ifmap_rereads_all_miss,
     ofmap_drains,
     scalesim_closed_form,
 )
 from accelsim.engine.systolic.default_memory import simulate_gemm_default  # noqa: E402
 from accelsim.engine.systolic.demand import WriteBuffer  # noqa: E402
 from accelsim.engine.systolic.engine import simulate_layer, simulate_network  # noqa: E402
+from accelsim.engine.systolic.first_touch import ifmap_rereads_all_miss  # noqa: E402
 from accelsim.engine.systolic.scalesim_memory import (  # noqa: E402
     _geometry,
     ifmap_tables,
@@ -278,9 +278,10 @@ def test_all_miss_proof_holds_request_by_request(gemm, rows, cols, df, items):
     assert out[0] == sram_requests(gemm, m).ifmap_reads
 
 
-def test_all_miss_proof_covers_vgg16_ws():
-    layer = builtin_network("vgg16").layer("conv4_2")
-    gemm = layer_gemms_of(layer)
+@pytest.mark.parametrize("name", ["conv1_2", "conv2_1", "conv4_2"])
+def test_all_miss_proof_covers_vgg16_ws(name):
+    """conv1_2 and conv2_1 need the partial folds across the wrap to the next pass."""
+    gemm = layer_gemms_of(builtin_network("vgg16").layer(name))
     assert ifmap_rereads_all_miss(gemm, SystolicMapping.of(gemm, 32, 32, "ws"), 50 * 655)
 
 

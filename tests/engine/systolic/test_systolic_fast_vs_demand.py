@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -9,9 +11,9 @@ from hypothesis import strategies as st
 
 from accelsim.engine.systolic import kernels
 from accelsim.engine.systolic.demand import demand_matrices, simulate_gemm_demand
+from accelsim.engine.systolic.first_touch import filter_rereads_all_miss, ifmap_rereads_all_miss
 from accelsim.engine.systolic.scalesim_memory import (
     _geometry,
-    filter_rereads_all_miss,
     ifmap_tables,
     simulate_gemm,
 )
@@ -50,6 +52,18 @@ def test_fast_equals_cycle_by_cycle(gemm, rows, cols, df, ifmap, filt, ofmap):
 
 
 @settings(max_examples=150, deadline=None)
+@given(gemm=gemms(), rows=st.integers(1, 9), cols=st.integers(1, 9),
+       df=st.sampled_from(["os", "ws", "is"]), ifmap=st.integers(100, 500),
+       filt=st.integers(100, 500), ofmap=st.integers(2, 60))  # fmt: skip
+def test_hashed_lookup_equals_cycle_by_cycle(gemm, rows, cols, df, ifmap, filt, ofmap):
+    """The hash table that replaces the dense lookup on large address spaces (forced here on
+    every space) gives the same counters as the demand path."""
+    with mock.patch.object(kernels, "DENSE_LOOKUP_WORDS", 0):
+        fast, slow = _both(gemm, SystolicArray(rows, cols, df), (ifmap, filt, ofmap))
+    assert fast == slow
+
+
+@settings(max_examples=150, deadline=None)
 @given(gemm=gemms(), rows=st.integers(1, 6), cols=st.integers(1, 6),
        df=st.sampled_from(["os", "ws", "is"]))  # fmt: skip
 def test_all_miss_shortcut_equals_the_dense_lookup(gemm, rows, cols, df):
@@ -61,7 +75,9 @@ def test_all_miss_shortcut_equals_the_dense_lookup(gemm, rows, cols, df):
         req = sram_requests(gemm, m)
         reads = req.ifmap_reads if operand == 0 else req.filter_reads
         distinct = gemm.ifmap_words_used() if operand == 0 else gemm.k * gemm.n
-        proven = operand == 1 and filter_rereads_all_miss(m, gemm, kernels.SETS_ACTIVE)
+        proven = (operand == 1 and filter_rereads_all_miss(m, gemm, kernels.SETS_ACTIVE)) or (
+            operand == 0 and ifmap_rereads_all_miss(gemm, m, kernels.SETS_ACTIVE)
+        )
         if reads != distinct and not proven:
             continue
         pix, tap = ifmap_tables(gemm)
