@@ -30,6 +30,7 @@ SUBCOMMANDS = (
     "accelsim.cli.partition",
     "accelsim.cli.validate",
     "accelsim.cli.calibrate",
+    "accelsim.cli.warmup",
 )
 
 

@@ -33,6 +33,7 @@ from accelsim.coding.rlc_size import RlcFormat, as_format
 from accelsim.errors import LayerRefused
 from accelsim.hardware.energy import EnergyTable
 from accelsim.hardware.spatial import SpatialArray
+from accelsim.kernel_tier import kernel_for
 from accelsim.workload.layer import ConvLayer
 from dataflows.row_stationary.counts import rlc_words_array
 from dataflows.row_stationary.enumeration import (
@@ -87,6 +88,13 @@ def _pair_key(hw: SpatialArray) -> tuple[int, ...]:
         hw.bits, hw.noc_filter_bits, hw.noc_psum_bits, hw.local_link_bits, hw.dram_bus_bits,
         num, den,
     )  # fmt: skip
+
+
+INTERPRETED_CANDIDATE_SECONDS = 2e-7
+"""Interpreted time of `best_candidates` per candidate it could visit (every pair of every block
+with a finite bound; pruning stops most visits, so this is an average, not a bound): an estimate
+for the tier choice only (`accelsim.kernel_tier`), fitted on AlexNet and VGG-16 at batch 4
+(`benchmarks/kernel_tier.py` reports estimate and measurement)."""
 
 
 @lru_cache(maxsize=64)
@@ -300,7 +308,9 @@ def _search_group_sets(
     )  # fmt: skip
     blk, pair = np.zeros(top, dtype=np.int64), np.zeros(top, dtype=np.int64)
     obj, tie = np.zeros(top), np.zeros(top)
-    kept = k.best_candidates(
+    visits = int((spans[:, 1] - spans[:, 0])[order // rows.shape[0]].sum())  # at most
+    kernel = kernel_for(k.best_candidates, visits * INTERPRETED_CANDIDATE_SECONDS)
+    kept = kernel(
         ints, floats, pairs, spans, rows, dram_if, dram_of, order, low.ravel(), blk, pair, obj,
         tie,
     )  # fmt: skip

@@ -26,6 +26,7 @@ import numba
 import numpy as np
 
 from accelsim.engine.rs.plan import CYCLE_CAUSES, RSPlan
+from accelsim.kernel_tier import kernel_for
 from dataflows.row_stationary.counts import COUNT_INDEX, COUNT_NAMES
 
 
@@ -182,7 +183,26 @@ def simulate_fast(P: KernelPlan) -> tuple[np.ndarray, np.ndarray, int]:
     cycles = np.zeros(N_CAUSES, dtype=np.int64)
     memo = np.zeros((8, N_CAUSES), dtype=np.int64)
     memo_end = np.full(8, -1, dtype=np.int64)
-    return counts, cycles, int(simulate_layer(P, counts, cycles, memo, memo_end))
+    kernel = kernel_for(simulate_layer, interpreted_seconds(P))
+    return counts, cycles, int(kernel(P, counts, cycles, memo, memo_end))
+
+
+INTERPRETED_PASS_SECONDS = 7e-6
+"""Interpreted time of one pass of `simulate_layer`'s loop, and of one column step of
+`pass_steps` below: estimates for the tier choice only (`accelsim.kernel_tier`), fitted on
+AlexNet and VGG-16 at batch 4 (`benchmarks/kernel_tier.py` reports estimate and measurement)."""
+INTERPRETED_STEP_SECONDS = 1.5e-6
+
+
+def interpreted_seconds(P: KernelPlan) -> float:
+    """Estimated interpreted time of `simulate_layer` on a plan: its passes, and the column
+    steps of at most one pass of each of the 8 kinds."""
+    passes = (
+        P.G // P.g * -(-P.batch // P.n) * -(-P.E // P.e) * (P.M // P.m)
+        * (P.C // (P.q * P.r)) * (P.m // (P.p * P.t))
+    )  # fmt: skip
+    steps = 8 * P.n * P.F
+    return passes * INTERPRETED_PASS_SECONDS + steps * INTERPRETED_STEP_SECONDS
 
 
 @numba.njit(cache=True)
