@@ -40,13 +40,22 @@ CASES = (
 """(what, space): each sweep is sized to take seconds, not minutes."""
 
 
+TINY = (
+    Space(arrays=((12, 14),), models=("analytical", "simulated")),
+    Space(dataflows=("os", "ws", "is"), arrays=((8, 8),), memory=("scalesim", "default")),
+)
+"""One tiny sweep of each model: what loads every kernel the sweeps use."""
+
+
 def _warm(pool: ProcessPoolExecutor, jobs: int) -> None:
-    """Start every worker and load its kernels with one tiny sweep of each model."""
-    tiny = [
-        Space(arrays=((12, 14),), models=("analytical", "simulated")),
-        Space(dataflows=("os", "ws", "is"), arrays=((8, 8),), memory=("scalesim", "default")),
-    ]
-    for space in tiny:
+    """Compile every kernel into numba's cache in this process (no call interpreted), then
+    start every worker, which finds them cached, and load its kernels."""
+    from accelsim import kernel_tier
+
+    with kernel_tier.forced("compiled"):
+        for space in TINY:
+            sweep(space, ["alexnet"])
+    for space in TINY:
         for _ in range(jobs):
             sweep(space, ["alexnet"], pool)
 

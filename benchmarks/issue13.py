@@ -7,8 +7,8 @@ Each measurement is a fresh process (`os.wait4` gives its wall time, CPU time an
 memory) unless it says "steady state" (then one process times `repeats` runs after a first
 one). Cold rows point `NUMBA_CACHE_DIR` at a new empty directory every time. A small run
 interprets its cold kernels (`accelsim.kernel_tier`) and so fills no cache: the warm row's cache
-is filled by one run with every kernel compiled, and a cold row with that tier shows what
-compiling costs. Peers run in virtual environments the script makes under `--peer-dir` with
+is filled by `accelsim warmup`, and a cold row with every kernel compiled shows what compiling
+costs. Peers run in virtual environments the script makes under `--peer-dir` with
 pip: SCALE-Sim 3.0.0 (numpy < 2.4) for the systolic row, nn_dataflow 2.1 (sympy 1.6.2) for
 the RS mapper row; each peer runs once (minutes) and its CPU time is compared with accelsim's in
 the same run. The table (min and median of the repeats, the goal, ratios, peak RSS) goes to
@@ -165,10 +165,9 @@ def main() -> int:
         print(rows[-1], flush=True)
 
     compiled = [sys.executable, "-c", COMPILED]
-    run(compiled + ["simulate", "alexnet"])  # fill the package's numba cache once
-    run(cli + ["simulate", "alexnet", "--dataflow", "os"])
-    add("`accelsim simulate alexnet`, numba cache warm", fresh(cli + ["simulate", "alexnet"], n),
-        "< 0.4 s")  # fmt: skip
+    run(cli + ["warmup"])  # fill the package's numba cache once
+    add("`accelsim simulate alexnet`, numba cache warm (`accelsim warmup`)",
+        fresh(cli + ["simulate", "alexnet"], n), "< 0.4 s")  # fmt: skip
     add("`accelsim simulate alexnet`, empty numba cache",
         fresh(cli + ["simulate", "alexnet"], n, cold=True), "< 1.2 s")  # fmt: skip
     add("the same, every kernel compiled (no interpreted tier)",

@@ -7,7 +7,7 @@ Each command runs `--repeat` times (default 5) in a fresh process of the install
 (its console script beside the interpreter), the commands interleaved so that a change in the
 machine's load hits them all alike; the min and median wall time and the least CPU time (user +
 system, which other work on the machine changes less) are reported. Every command runs once
-before timing, so numba's kernel cache and Python's bytecode cache are warm
+before timing, after `accelsim warmup`, so numba's kernel cache and Python's bytecode cache are warm
 (PYTHONDONTWRITEBYTECODE is dropped for the runs: a user's install has its bytecode). Runs under
 `-X importtime` list the heavy modules each command imports and their cumulative import time (a
 module imported by another is counted in both). `--baseline PYTHON` measures a second
@@ -188,6 +188,8 @@ def main() -> None:
     floors: dict[tuple[str, str], list[tuple[float, float]]] = {}
     with tempfile.TemporaryDirectory() as cwd:
         for python in pythons.values():  # warm numba's kernel cache and the bytecode
+            if python == sys.executable:  # `accelsim warmup`: a small run compiles nothing
+                run_time(command_line(python, ("warmup",)), cwd)
             for argv in COMMANDS:
                 run_time(command_line(python, argv), cwd)
         for round_ in range(args.repeat):

@@ -18,9 +18,10 @@ from dataflows.row_stationary import kernel as rs_kernel
 @pytest.fixture
 def fresh_budget(monkeypatch):
     """A budget nothing has spent yet, and no kernel known to be compiled."""
-    monkeypatch.setitem(kernel_tier._state, "spent", 0.0)
+    monkeypatch.setattr(kernel_tier, "_spent", {})
     monkeypatch.setitem(kernel_tier._state, "tier", "auto")
-    monkeypatch.setattr(kernel_tier, "_ready", {})
+    monkeypatch.setitem(kernel_tier._state, "spent", 0.0)
+    monkeypatch.setattr(kernel_tier, "_on_disk", {})
 
 
 @pytest.mark.parametrize(("network", "batch"), [("alexnet", 4), ("vgg16", 1)])
@@ -57,31 +58,66 @@ def test_interpreted_form_calls_no_dispatcher():
     """The interpreted kernel's callees are interpreted too: calling it compiles nothing."""
     python = kernel_tier.interpreted(fast.simulate_layer)
     for name in ("pass_steps", "dram_cycles", "ceil_div"):
-        assert not isinstance(python.__globals__[name], numba.core.dispatcher.Dispatcher)
+        callee = python.__globals__[name]
+        assert callee is kernel_tier.interpreted(getattr(fast, name))
+        assert not isinstance(callee, numba.core.dispatcher.Dispatcher | kernel_tier.Kernel)
     assert python.__code__ is fast.simulate_layer.py_func.__code__
     assert kernel_tier.interpreted(fast.simulate_layer) is python
 
 
-def test_small_cold_call_is_interpreted_until_the_budget_is_spent(fresh_budget):
+def test_cold_kernel_is_interpreted_until_its_calls_would_cost_its_compile(fresh_budget):
     @numba.njit(cache=False)
     def add(a, b):
         return a + b
 
-    first = kernel_tier.kernel_for(add, kernel_tier.INTERPRET_SECONDS * 0.6)
+    first = kernel_tier.kernel_for(add, 0.6, 1.0)
     assert first.__wrapped__ is kernel_tier.interpreted(add) and first(1, 2) == 3
     assert not add.signatures  # nothing compiled
-    second = kernel_tier.kernel_for(add, kernel_tier.INTERPRET_SECONDS * 0.6)
-    assert second is add  # the budget would be exceeded: compiled from now on
-    assert kernel_tier.kernel_for(add, 0.0) is add
+    spent = kernel_tier._spent[id(add)]
+    assert 0 < spent < 0.1  # the measured time is charged, not the estimate
+    kernel_tier._spent[id(add)] = 0.5  # as if earlier calls had taken half a second
+    assert kernel_tier.kernel_for(add, 0.5, 1.0).__wrapped__ is kernel_tier.interpreted(add)
+    assert kernel_tier.kernel_for(add, 0.6, 1.0) is add  # 1.1 s interpreted > 1 s to compile
 
 
-def test_large_call_is_compiled_at_once(fresh_budget):
+def test_call_longer_than_the_compile_is_compiled_at_once(fresh_budget):
     @numba.njit(cache=False)
     def mul(a, b):
         return a * b
 
-    assert kernel_tier.kernel_for(mul, kernel_tier.INTERPRET_SECONDS * 2) is mul
-    assert kernel_tier._state["spent"] == 0.0
+    assert kernel_tier.kernel_for(mul, 2.0, 1.0) is mul
+    assert kernel_tier._spent == {}
+
+
+def test_budgets_are_per_kernel(fresh_budget):
+    @numba.njit(cache=False)
+    def one(a):
+        return a
+
+    @numba.njit(cache=False)
+    def two(a):
+        return a
+
+    kernel_tier._spent[id(one)] = 0.9
+    assert kernel_tier.kernel_for(one, 0.2, 1.0) is one
+    assert kernel_tier.kernel_for(two, 0.2, 1.0) is not two
+
+
+def test_without_numba_loaded_small_calls_never_look_at_the_cache(fresh_budget, monkeypatch):
+    """Before numba is imported, calls within NUMBA_START_SECONDS are interpreted even for a
+    cached kernel: loading numba would cost more."""
+    import sys
+
+    looked = []
+    monkeypatch.setattr(kernel_tier, "_cached_on_disk", lambda k: looked.append(k) or True)
+    probe = kernel_tier.Kernel(lambda a: a + 1)
+    monkeypatch.delitem(sys.modules, "numba")
+    small = kernel_tier.kernel_for(probe, kernel_tier.NUMBA_START_SECONDS / 2, 10.0)
+    assert small(1) == 2 and looked == [] and probe._dispatcher is None
+    monkeypatch.setitem(kernel_tier._state, "spent", kernel_tier.NUMBA_START_SECONDS)
+    monkeypatch.setitem(sys.modules, "numba", numba)
+    assert kernel_tier.kernel_for(probe, 0.1, 10.0) is probe.compiled()  # cached: loaded
+    assert looked == [probe]
 
 
 def test_compiled_kernel_stays_compiled(fresh_budget):
@@ -90,12 +126,13 @@ def test_compiled_kernel_stays_compiled(fresh_budget):
         return a - b
 
     sub(3, 1)  # compiled in this process
-    assert kernel_tier.kernel_for(sub, 0.0) is sub
+    assert kernel_tier.kernel_for(sub, 0.0, 1.0) is sub
 
 
 def test_kernel_in_the_disk_cache_is_loaded_not_interpreted(fresh_budget, monkeypatch):
     monkeypatch.setattr(kernel_tier, "_cached_on_disk", lambda kernel: True)
-    assert kernel_tier.kernel_for(rs_kernel.best_candidates, 0.0) is rs_kernel.best_candidates
+    kernel = rs_kernel.best_candidates
+    assert kernel_tier.kernel_for(kernel, 0.0, 1.0) is kernel.compiled()
 
 
 def test_cache_check_reads_numba_index(tmp_path, monkeypatch):
@@ -127,7 +164,7 @@ def test_interpreted_overflow_wraps_silently_as_compiled(capfd):
 
     big = np.array([2**62], dtype=np.int64)
     with kernel_tier.forced("python"):
-        wrapped = kernel_tier.kernel_for(square, 0.0)(big)
+        wrapped = kernel_tier.kernel_for(square, 0.0, 1.0)(big)
     assert wrapped == square(big) == 0
     assert capfd.readouterr().err == ""
 

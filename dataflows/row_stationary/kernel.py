@@ -7,7 +7,7 @@ cache, which watches the file of a cached function only, sees every constant the
 
 from __future__ import annotations
 
-import numba
+from accelsim.kernel_tier import kernel
 
 # Columns of the pair table (one row per (m, p, q, r, t) whose filters fit the scratchpad).
 P_M, P_P, P_Q, P_R, P_T, P_QI, P_RT, P_QRP, P_RANK = 0, 1, 2, 3, 4, 5, 6, 7, 8
@@ -35,13 +35,13 @@ W_N, W_E, W_SETS, W_STRIPS, W_IF_ROWS, W_FILTERS, W_IF_UNIT, W_OF_UNIT, W_RF_F, 
 N_ROW_COLS = 10
 
 
-@numba.njit(cache=True)
+@kernel
 def link_cycles(words, vpb, num, den):
     """Core cycles of a DRAM transfer of `words` (`timing.link_cycles`)."""
     return -(-(-(-words // vpb) * num) // den)
 
 
-@numba.njit(cache=True)
+@kernel
 def best_candidates(
     iv, fv, pairs, spans, rows, dram_if, dram_of, order, low, best_blk, best_j, best_obj, best_tie
 ):

@@ -90,7 +90,11 @@ def _pair_key(hw: SpatialArray) -> tuple[int, ...]:
     )  # fmt: skip
 
 
-INTERPRETED_CANDIDATE_SECONDS = 2e-7
+CANDIDATES_COMPILE_SECONDS = 1.2
+"""Compiling `best_candidates`, on a 2-core machine of 2026 (`benchmarks/kernel_tier.py`
+measures it): what its interpreted calls may add up to before it is compiled."""
+
+INTERPRETED_CANDIDATE_SECONDS = 1.5e-7
 """Interpreted time of `best_candidates` per candidate it could visit (every pair of every block
 with a finite bound; pruning stops most visits, so this is an average, not a bound): an estimate
 for the tier choice only (`accelsim.kernel_tier`), fitted on AlexNet and VGG-16 at batch 4
@@ -309,7 +313,9 @@ def _search_group_sets(
     blk, pair = np.zeros(top, dtype=np.int64), np.zeros(top, dtype=np.int64)
     obj, tie = np.zeros(top), np.zeros(top)
     visits = int((spans[:, 1] - spans[:, 0])[order // rows.shape[0]].sum())  # at most
-    kernel = kernel_for(k.best_candidates, visits * INTERPRETED_CANDIDATE_SECONDS)
+    kernel = kernel_for(
+        k.best_candidates, visits * INTERPRETED_CANDIDATE_SECONDS, CANDIDATES_COMPILE_SECONDS
+    )
     kept = kernel(
         ints, floats, pairs, spans, rows, dram_if, dram_of, order, low.ravel(), blk, pair, obj,
         tie,

@@ -2,7 +2,8 @@
 
 Each test runs one command in a fresh interpreter and lists the heavy modules it left loaded:
 parsing arguments and `--help` load none; pydantic (the file schemas) only when a file is read;
-numba only for a simulator or the partitioner's compiled decision; matplotlib only with a plot;
+numba only for a simulator's compiled kernels (a small RS run interprets them without it,
+`accelsim.kernel_tier`) or the partitioner's compiled decision; matplotlib only with a plot;
 pandas only for commands that compute on tables (`simulate` and `energy` print theirs as text,
 CSV or JSON without it); onnx only when an .onnx file is loaded; scipy (`accelsim calibrate`
 only, an optional extra) never by accelsim itself. `benchmarks/startup.py` measures what each costs.
@@ -43,9 +44,10 @@ def loaded_after(code: str) -> list[str]:
     return [m for m in last.split(",") if m]
 
 
-def loaded_by(*argv: str) -> set[str]:
-    """The heavy modules a fresh process holds after `accelsim ARGV` (output discarded)."""
-    code = (
+def loaded_by(*argv: str, setup: str = "") -> set[str]:
+    """The heavy modules a fresh process holds after `accelsim ARGV` (output discarded), run
+    after `setup`."""
+    code = setup + (
         "import contextlib, io\nfrom accelsim.cli.main import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         f"    try:\n        code = main({list(argv)!r})\n    except SystemExit as exc:\n"
@@ -156,10 +158,25 @@ def test_reading_a_network_file_loads_its_schema(tmp_path: Path):
 
 
 def test_simulators_load_numba_but_no_schema_and_no_plotting():
-    for argv in (("simulate", "alexnet"), ("simulate", "alexnet", "--dataflow", "os")):
-        loaded = loaded_by(*argv)
+    for argv, setup in (
+        (("simulate", "alexnet"), COMPILED),
+        (("simulate", "alexnet", "--dataflow", "os"), ""),
+    ):
+        loaded = loaded_by(*argv, setup=setup)
         assert "numba" in loaded, argv
         assert not loaded & {"pydantic", "tomli_w", *NEVER_WITHOUT_A_PLOT}, argv
+
+
+COMPILED = "from accelsim import kernel_tier\nkernel_tier._state['tier'] = 'compiled'\n"
+"""Every kernel compiled: what a large run does."""
+
+INTERPRETED = "from accelsim import kernel_tier\nkernel_tier.NUMBA_START_SECONDS = 1e9\n"
+"""Every call within the interpreted budget, whatever this machine's speed: a small run."""
+
+
+def test_a_small_rs_run_interprets_its_kernels_without_loading_numba():
+    loaded = loaded_by("simulate", "alexnet", setup=INTERPRETED)
+    assert loaded == {"numpy"}
 
 
 def test_partition_and_compare_load_no_schema_and_no_plotting():

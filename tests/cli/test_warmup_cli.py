@@ -13,6 +13,7 @@ from accelsim.warmup import PATHS
 COMPILED_KERNELS = """
 import sys
 from numba.core.dispatcher import Dispatcher
+from accelsim.kernel_tier import Kernel
 from accelsim.warmup import warm_up
 warm_up()
 names = sorted(
@@ -20,7 +21,7 @@ names = sorted(
     for module, mod in list(sys.modules.items())
     if module.startswith(("accelsim.", "dataflows."))
     for name, value in vars(mod).items()
-    if isinstance(value, Dispatcher) and value.signatures
+    if isinstance(value, Dispatcher | Kernel) and value.signatures
 )
 print("\\n".join(names))
 """

@@ -292,11 +292,13 @@ def test_the_kernel_reads_only_globals_of_its_own_module():
 def test_the_compiled_kernel_runs_its_current_source(monkeypatch):
     """A kernel loaded from a stale on-disk cache disagrees with its own source run as Python;
     clear `dataflows/row_stationary/__pycache__` if this fails."""
+    from accelsim import kernel_tier
     from dataflows.row_stationary import kernel
 
     net = builtin_network("alexnet")
     cases = [(layer, p) for layer in net.compute_layers[1:4] for p in ("chip", "energy")]
-    compiled = [_search(layer, CFG, 2, False, p, 8) for layer, p in cases]
+    with kernel_tier.forced("compiled"):
+        compiled = [_search(layer, CFG, 2, False, p, 8) for layer, p in cases]
     monkeypatch.setattr(kernel, "best_candidates", kernel.best_candidates.py_func)
     for (layer, policy), expect in zip(cases, compiled, strict=True):
         assert_equal(_search(layer, CFG, 2, False, policy, 8), expect)

@@ -22,11 +22,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-import numba
 import numpy as np
 
 from accelsim.engine.rs.plan import CYCLE_CAUSES, RSPlan
-from accelsim.kernel_tier import kernel_for
+from accelsim.kernel_tier import kernel, kernel_for
 from dataflows.row_stationary.counts import COUNT_INDEX, COUNT_NAMES
 
 
@@ -111,19 +110,19 @@ C_DRAIN = CYCLE_CAUSES.index("drain")
 C_DRAM = CYCLE_CAUSES.index("dram")
 
 
-@numba.njit(cache=True)
+@kernel
 def ceil_div(a, b):
     return -(-a // b)
 
 
-@numba.njit(cache=True)
+@kernel
 def dram_cycles(words, values_per_beat, clk_num, clk_den):
     """Core cycles of a DRAM transfer of `words`: link beats x (core clock / link clock), rounded up."""
     beats = ceil_div(words, values_per_beat)
     return ceil_div(beats * clk_num, clk_den)
 
 
-@numba.njit(cache=True)
+@kernel
 def pass_steps(P, t0, nn, ee, psums_in, cycles):
     """Run the column steps of one pass (nn images, ee ofmap rows) from cycle t0; returns the
     pass's end cycle.
@@ -183,9 +182,14 @@ def simulate_fast(P: KernelPlan) -> tuple[np.ndarray, np.ndarray, int]:
     cycles = np.zeros(N_CAUSES, dtype=np.int64)
     memo = np.zeros((8, N_CAUSES), dtype=np.int64)
     memo_end = np.full(8, -1, dtype=np.int64)
-    kernel = kernel_for(simulate_layer, interpreted_seconds(P))
+    kernel = kernel_for(simulate_layer, interpreted_seconds(P), COMPILE_SECONDS)
     return counts, cycles, int(kernel(P, counts, cycles, memo, memo_end))
 
+
+COMPILE_SECONDS = 3.0
+"""Compiling `simulate_layer` with the kernels it calls, on a 2-core machine of 2026
+(`benchmarks/kernel_tier.py` measures it): what its interpreted calls may add up to before it
+is compiled (`accelsim.kernel_tier`)."""
 
 INTERPRETED_PASS_SECONDS = 7e-6
 """Interpreted time of one pass of `simulate_layer`'s loop, and of one column step of
@@ -205,7 +209,7 @@ def interpreted_seconds(P: KernelPlan) -> float:
     return passes * INTERPRETED_PASS_SECONDS + steps * INTERPRETED_STEP_SECONDS
 
 
-@numba.njit(cache=True)
+@kernel
 def simulate_layer(P, counts, cycles, memo, memo_end):
     """The fast engine's kernel: simulate one layer into `counts` and `cycles` (zeros) with
     `memo` (zeros, 8 x causes) and `memo_end` (8 x -1), the per-kind pass memo; returns the

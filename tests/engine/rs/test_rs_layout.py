@@ -19,6 +19,7 @@ from accelsim.engine.rs import fast
 from accelsim.engine.rs.fast import KernelPlan, kernel_plan, simulate_fast
 from accelsim.engine.rs.plan import CYCLE_CAUSES, RSPlan, make_plan
 from accelsim.hardware import resolve_accelerator
+from accelsim.kernel_tier import Kernel
 from accelsim.workload.builtin import builtin_network
 from accelsim.workload.layer import ConvLayer
 from dataflows.row_stationary import COUNT_NAMES, parse_mapping
@@ -42,11 +43,11 @@ def test_cause_constants_are_the_positions_of_cycle_causes():
     assert len(CYCLE_CAUSES) == fast.N_CAUSES
 
 
-def _kernels() -> list[numba.core.dispatcher.Dispatcher]:
+def _kernels() -> list[Kernel]:
     return [
         obj
         for obj in vars(fast).values()
-        if isinstance(obj, numba.core.dispatcher.Dispatcher)
+        if isinstance(obj, Kernel | numba.core.dispatcher.Dispatcher)
         and obj.py_func.__module__ == fast.__name__
     ]
 
